@@ -212,13 +212,13 @@ describe('round trip (property)', () => {
         fc.boolean(),
         fc.boolean(),
         fc.array(segment, { minLength: 1, maxLength: 3 }),
-        ([m, k], tm, tk) => {
+        ([m, k], tm, tk, names) => {
           const strip = (s: string): string => s.replace(/[\\/]$/, '');
           const add = (s: string): string => strip(s) + (s.includes('\\') && !s.includes('://') ? '\\' : '/');
           const a = [{ managerPrefix: strip(m), kodiPrefix: strip(k) }];
           const b = [{ managerPrefix: tm ? add(m) : strip(m), kodiPrefix: tk ? add(k) : strip(k) }];
           const sep = m.startsWith('/') ? '/' : '\\';
-          const path = strip(m) + sep + 'A (1)' + sep + 'A (1).mkv';
+          const path = strip(m) + sep + names.join(sep);
           expect(mapManagerToKodi(b, path)).toBe(mapManagerToKodi(a, path));
         },
       ),
