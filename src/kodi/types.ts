@@ -86,7 +86,8 @@ export interface KodiLimits {
 /** A `List.Filter.Rule`: text comparisons are SQL LIKE in Kodi (`_` and `%` are wildcards, case-insensitive). */
 export interface KodiFilterRule {
   field: string;
-  operator: 'is' | 'isnot' | 'contains' | 'doesnotcontain' | 'startswith' | 'endswith' | 'greaterthan' | 'lessthan';
+  operator:
+    'is' | 'isnot' | 'contains' | 'doesnotcontain' | 'startswith' | 'endswith' | 'greaterthan' | 'lessthan';
   value: string | string[];
 }
 
@@ -139,7 +140,31 @@ export type KodiNotification =
       playcount?: number;
     }
   | { method: 'VideoLibrary.OnRemove'; item: KodiItemRef; transaction: boolean }
-  | { method: 'Player.OnPlay' | 'Player.OnAVStart' | 'Player.OnPause' | 'Player.OnResume'; item: KodiPlayerItem; playerId: number }
+  | {
+      method: 'Player.OnPlay' | 'Player.OnAVStart' | 'Player.OnPause' | 'Player.OnResume';
+      item: KodiPlayerItem;
+      playerId: number;
+    }
   | { method: 'Player.OnStop'; item: KodiPlayerItem; end: boolean }
   | { method: 'System.OnQuit'; exitcode: number }
   | { method: 'other'; rawMethod: string; data: unknown };
+
+/** `Application.GetProperties {properties:['version']}` → version (Kodi's own, e.g. 20.1 stable). */
+export interface KodiApplicationVersion {
+  major: number;
+  minor: number;
+  revision?: string;
+  tag?: string;
+  tagversion?: string;
+}
+
+/** `Files.GetFileDetails` → filedetails; more fields (size, lastmodified…) when requested. */
+export interface KodiFileDetails {
+  file: string;
+  filetype: 'file' | 'directory';
+  label: string;
+  id?: number;
+  type?: string;
+  size?: number;
+  lastmodified?: string;
+}

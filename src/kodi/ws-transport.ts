@@ -1,0 +1,285 @@
+/**
+ * JSON-RPC over Kodi's WebSocket (ws://host:tcpport/jsonrpc): ONE long-lived connection per Kodi that carries
+ * calls and Kodi's notifications, reconnects with backoff, and is only ever closed with a close handshake.
+ *
+ * Why so careful: Kodi 20 started with SIGPIPE at its default action dies when a client vanishes while Kodi still
+ * has something to send (real-kodi.md §12, DESIGN §2.9). So a timed-out call never closes the socket, close()
+ * waits for calls in flight, and terminate() is only the last resort when the handshake does not finish.
+ */
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import { describeKodi, KodiConnectionResetError, KodiTimeoutError, KodiUnreachableError } from './errors.js';
+import { isRecord, rpcOutcome, rpcRequest, type RpcParams } from './jsonrpc.js';
+import type { KodiEndpoint } from './types.js';
+
+export interface WsTransportOptions {
+  connectTimeoutMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** How long close() waits for calls in flight before it sends the close frame. */
+  drainTimeoutMs: number;
+  /** How long close() waits for the close handshake before it drops the connection. */
+  closeTimeoutMs: number;
+  logger: Logger;
+  onNotification(method: string, params: unknown): void;
+  onConnectionChange(up: boolean): void;
+}
+
+interface PendingCall {
+  method: string;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Exponential backoff with "equal jitter": half the step fixed, half random, capped at `maxMs`. */
+export function reconnectDelayMs(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  random = Math.random,
+): number {
+  const step = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function messageText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+export class WsTransport {
+  private readonly url: string;
+  private readonly kodi: string;
+  private readonly pending = new Map<number, PendingCall>();
+  private drainWaiters: (() => void)[] = [];
+  private socket: WebSocket | undefined;
+  private socketClosed: Promise<void> = Promise.resolve();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private nextId = 1;
+  private started = false;
+  private stopping: Promise<void> | undefined;
+  private isUp = false;
+  /** Why the last connect attempt or connection failed, for probes and logs. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly endpoint: KodiEndpoint & { wsPort: number },
+    private readonly options: WsTransportOptions,
+  ) {
+    const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+    this.url = `ws://${host}:${endpoint.wsPort}/jsonrpc`;
+    this.kodi = describeKodi(endpoint, endpoint.wsPort);
+  }
+
+  get up(): boolean {
+    return this.isUp;
+  }
+
+  /** Connect and keep reconnecting until close(). Never throws. */
+  start(): void {
+    if (this.started || this.stopping) return;
+    this.started = true;
+    this.connect();
+  }
+
+  call(method: string, params: RpcParams | undefined, timeoutMs: number): Promise<unknown> {
+    const socket = this.socket;
+    if (!this.isUp || socket?.readyState !== WebSocket.OPEN) {
+      return Promise.reject(
+        new KodiUnreachableError(this.endpoint.name, `${this.kodi}: the WebSocket is not connected`),
+      );
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // The timer only rejects this call: the socket stays open, Kodi still answers later (and is ignored).
+      const timer = setTimeout(() => {
+        this.settle(id)?.reject(
+          new KodiTimeoutError(
+            this.endpoint.name,
+            method,
+            timeoutMs,
+            `${this.kodi} did not answer ${method} over WebSocket within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { method, resolve, reject, timer });
+      socket.send(JSON.stringify(rpcRequest(id, method, params)), (error) => {
+        if (error) {
+          this.settle(id)?.reject(
+            new KodiConnectionResetError(
+              this.endpoint.name,
+              `${this.kodi}: sending ${method} over WebSocket failed (${error.message})`,
+              { cause: error },
+            ),
+          );
+        }
+      });
+    });
+  }
+
+  /**
+   * Graceful shutdown: stop reconnecting, let calls in flight finish (bounded), then a close handshake; drop the
+   * connection only if the handshake does not complete in time. Calls still pending then reject.
+   */
+  close(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
+    clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    if (!socket) return;
+    const closed = this.socketClosed;
+    if (socket.readyState === WebSocket.CONNECTING) {
+      // Aborting a handshake Kodi may already have answered is an abrupt drop: let it finish, then close properly.
+      await settlesWithin(
+        Promise.race([new Promise((resolve) => socket.once('open', resolve)), closed]),
+        this.options.connectTimeoutMs,
+      );
+    }
+    if (this.pending.size > 0) {
+      await settlesWithin(
+        new Promise<void>((resolve) => this.drainWaiters.push(resolve)),
+        this.options.drainTimeoutMs,
+      );
+    }
+    if (socket.readyState === WebSocket.OPEN) socket.close(1000, 'Kodi Sync is closing');
+    if (!(await settlesWithin(closed, this.options.closeTimeoutMs))) {
+      this.options.logger.warn(
+        { kodi: this.endpoint.name },
+        'WebSocket close handshake timed out; dropping it',
+      );
+      socket.terminate();
+      await closed;
+    }
+  }
+
+  private connect(): void {
+    const socket = new WebSocket(this.url, {
+      handshakeTimeout: this.options.connectTimeoutMs,
+      // Kodi reads the upgrade request from a single ≤1 KiB packet (kodi-jsonrpc.md §10): keep it small.
+      perMessageDeflate: false,
+    });
+    this.socket = socket;
+    this.socketClosed = new Promise((resolve) => {
+      socket.on('close', (code) => {
+        this.onClose(socket, code);
+        resolve();
+      });
+    });
+    socket.on('upgrade', (response) => {
+      // Notice a Kodi that vanished without a FIN (power loss, cable) even when we send nothing.
+      response.socket.setKeepAlive(true, 30_000);
+    });
+    socket.on('open', () => {
+      this.attempt = 0;
+      this.lastError = undefined;
+      this.isUp = true;
+      this.options.logger.info({ kodi: this.endpoint.name, url: this.url }, 'WebSocket connected');
+      this.options.onConnectionChange(true);
+    });
+    socket.on('message', (data) => {
+      this.onMessage(data);
+    });
+    // Kodi's own close frame is malformed: `ws` reports "Invalid WebSocket frame: invalid UTF-8 sequence", then
+    // code 1006 (real-kodi.md §1). That is an ordinary close; 'close' always follows 'error'.
+    socket.on('error', (error) => {
+      this.lastError = error.message;
+      this.options.logger.debug({ kodi: this.endpoint.name, err: error.message }, 'WebSocket error');
+    });
+  }
+
+  private onMessage(data: WebSocket.RawData): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(messageText(data));
+    } catch {
+      this.options.logger.warn(
+        { kodi: this.endpoint.name },
+        'Kodi sent a WebSocket message that is not JSON',
+      );
+      return;
+    }
+    if (!isRecord(message)) return;
+    if (typeof message.id === 'number') {
+      const call = this.settle(message.id);
+      if (!call) return; // the answer to a call that already timed out
+      const outcome = rpcOutcome(this.endpoint.name, call.method, message);
+      if (outcome?.ok) call.resolve(outcome.result);
+      else
+        call.reject(
+          outcome?.error ??
+            new KodiConnectionResetError(
+              this.endpoint.name,
+              `${this.kodi} answered ${call.method} without a result`,
+            ),
+        );
+      return;
+    }
+    if (typeof message.method === 'string') this.options.onNotification(message.method, message.params);
+  }
+
+  /** Removes a pending call (clearing its timer) and returns it, or undefined when it is already settled. */
+  private settle(id: number): PendingCall | undefined {
+    const call = this.pending.get(id);
+    if (!call) return undefined;
+    clearTimeout(call.timer);
+    this.pending.delete(id);
+    if (this.pending.size === 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    return call;
+  }
+
+  private onClose(socket: WebSocket, code: number): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    const wasUp = this.isUp;
+    this.isUp = false;
+    for (const id of [...this.pending.keys()]) {
+      const call = this.settle(id);
+      call?.reject(
+        new KodiConnectionResetError(
+          this.endpoint.name,
+          `${this.kodi}: the WebSocket closed (code ${code}) before Kodi answered ${call.method}; it may or may not have run`,
+        ),
+      );
+    }
+    if (wasUp) {
+      this.options.logger.warn({ kodi: this.endpoint.name, code }, 'WebSocket disconnected');
+      this.options.onConnectionChange(false);
+    }
+    if (!this.stopping) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const delay = reconnectDelayMs(this.attempt++, this.options.reconnectMinMs, this.options.reconnectMaxMs);
+    this.options.logger.debug({ kodi: this.endpoint.name, delayMs: delay }, 'WebSocket reconnect scheduled');
+    this.reconnectTimer = setTimeout(() => {
+      this.connect();
+    }, delay);
+    // A forgotten client must not keep the process alive just to reconnect.
+    this.reconnectTimer.unref();
+  }
+}
