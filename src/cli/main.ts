@@ -9,6 +9,10 @@ const program = new Command();
 program
   .name('kodi-sync')
   .description('Makes every Kodi show exactly what your media manager published — verified in Kodi itself.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .option('--url <url>', 'address of the running service (env KODI_SYNC_URL; default from the local config)')
+  .option('--api-key <key>', 'API key (env KODI_SYNC_API_KEY; default <data dir>/api-key.txt)')
+  .option('--data-dir <dir>', 'data folder of the service (env KODI_SYNC_DATA_DIR; default ./data)')
+  .option('--json', 'print JSON for scripts instead of human output');
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,30 @@
+/**
+ * Everything the HTTP API needs from the running service, handed to buildApi by src/service.ts (and by
+ * the API tests, which start the real service).
+ */
+import type { Logger } from 'pino';
+import type { SecretRegistry } from '../config/secrets.js';
+import type { Store } from '../store/open.js';
+import type { ApiKeyCheck } from './auth.js';
+import type { ApiMetrics } from './metrics.js';
+
+export interface DemoStatus {
+  /** Simulated Kodis are running and configured. */
+  running: boolean;
+  /** How to start it, when it is not running and no Kodi is configured. */
+  hint?: string;
+}
+
+export interface ApiDeps {
+  version: string;
+  logger: Logger;
+  /** '' or '/prefix' (no trailing slash). */
+  urlBase: string;
+  bodyLimitKb: number;
+  apiKey: ApiKeyCheck;
+  secrets: SecretRegistry;
+  store: Store;
+  metrics: ApiMetrics;
+  demo(): DemoStatus;
+  startedAt: number;
+}

@@ -1,0 +1,83 @@
+/**
+ * System routes: the anonymous health check /ping (the *arr shape), the service status, Prometheus
+ * /metrics, the OpenAPI document and the placeholder page where the web UI will live.
+ */
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { ApiApp } from '../app.js';
+import type { ApiDeps } from '../deps.js';
+
+const Ping = z.object({ status: z.enum(['OK', 'Error']) });
+
+const Status = z
+  .object({
+    version: z.string(),
+    startedAt: z.number().describe('Epoch milliseconds'),
+    database: z.enum(['sqlite', 'postgres']),
+    players: z.number().int().describe('Configured Kodis'),
+    demo: z.object({ running: z.boolean(), hint: z.string().optional() }),
+  })
+  .meta({ id: 'Status' });
+
+const UI_PLACEHOLDER = `<!doctype html><html><head><meta charset="utf-8"><title>Kodi Sync</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+<h1>Kodi Sync is running</h1>
+<p>The web UI arrives in the next release. Until then use the REST API
+(<a href="api/v1/openapi.json">OpenAPI document</a>) or the <code>kodi-sync</code> command
+(<code>kodi-sync --help</code>).</p>
+</body></html>`;
+
+export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
+  app.get(
+    '/ping',
+    { config: { auth: 'none' }, schema: { hide: true, response: { 200: Ping, 500: Ping } } },
+    async (request, reply) => {
+      try {
+        await sql`select 1`.execute(deps.store.db);
+        return { status: 'OK' as const };
+      } catch (error) {
+        request.log.error({ err: error }, 'ping: database read failed');
+        return reply.code(500).send({ status: 'Error' as const });
+      }
+    },
+  );
+
+  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER),
+  );
+
+  app.get('/api/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  app.get(
+    '/api/v1/status',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Service status and how to start demo mode',
+        response: { 200: Status },
+      },
+    },
+    async () => {
+      const players = await deps.store.db
+        .selectFrom('players')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const demo = deps.demo();
+      return {
+        version: deps.version,
+        startedAt: deps.startedAt,
+        database: deps.store.dialect,
+        players: Number(players.n),
+        demo:
+          demo.hint === undefined ? { running: demo.running } : { running: demo.running, hint: demo.hint },
+      };
+    },
+  );
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+}
