@@ -1,0 +1,181 @@
+/**
+ * Pieces both webhook adapters share: the payload error, manager-side path joining that keeps the sender's
+ * separator style (no node:path: it would mangle `\\server\share` and `C:\`), and id clean-up.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../util/errors.js';
+import type { ItemEvent, ItemIds, WebhookOutcome } from './item-event.js';
+
+export type WebhookSource = 'Radarr' | 'Sonarr';
+
+/** A payload that does not have the fields its eventType needs. `field` is the dotted path, e.g. `movieFile.path`. */
+export class WebhookPayloadError extends ValidationError {}
+
+/** "Radarr webhook (Download): movieFile.path: Invalid input: expected string, received number" — first issues only. */
+export function formatWebhookPayloadError(
+  error: z.ZodError,
+  source: WebhookSource,
+  eventType?: string,
+): string {
+  const what = eventType === undefined ? `${source} webhook` : `${source} webhook (${eventType})`;
+  const issues = error.issues.slice(0, 3).map((issue) => `${fieldName(issue.path)}: ${issue.message}`);
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return `${what} payload is not what ${source} sends: ${issues.join('; ')}${more}`;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(body)';
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** Parses with `schema` or throws a WebhookPayloadError naming the first bad field. */
+export function parsePayload<T>(
+  schema: z.ZodType<T>,
+  payload: unknown,
+  source: WebhookSource,
+  eventType?: string,
+): T {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const first = result.error.issues[0];
+  throw new WebhookPayloadError(
+    first === undefined ? '(body)' : fieldName(first.path),
+    formatWebhookPayloadError(result.error, source, eventType),
+  );
+}
+
+/** Every payload has a PascalCase eventType; the rest depends on it. Unknown keys are allowed everywhere. */
+export const eventTypeSchema = z.looseObject({ eventType: z.string().min(1) });
+
+/** A file object (movieFile / episodeFile / deletedFiles[i]): `path` is absolute, `relativePath` is under the base. */
+export const fileSchema = z
+  .looseObject({
+    id: z.number().nullish(),
+    path: z.string().min(1).nullish(),
+    relativePath: z.string().min(1).nullish(),
+  })
+  .refine((file) => file.path != null || file.relativePath != null, {
+    error: 'needs "path" or "relativePath"',
+    path: ['path'],
+  });
+export type WebhookFile = z.infer<typeof fileSchema>;
+
+export const renamedFileSchema = z.looseObject({
+  path: z.string().min(1),
+  previousPath: z.string().min(1),
+});
+
+function separatorOf(base: string): '\\' | '/' {
+  // A drive letter or UNC root, or a path with backslashes and no slash: a Windows host sent it.
+  if (/^[A-Za-z]:\\/.test(base) || base.startsWith('\\\\')) return '\\';
+  return base.includes('\\') && !base.includes('/') ? '\\' : '/';
+}
+
+/** base + relative in the base's style; the relative part's separators are converted ("Season 01/x.mkv" on Windows). */
+export function joinManagerPath(base: string, relative: string): string {
+  const sep = separatorOf(base);
+  const rel = relative.replace(/[\\/]+/g, sep).replace(/^[\\/]+/, '');
+  return `${withSeparator(trimTrailingSeparators(base), sep)}${rel}`;
+}
+
+/** The folder with exactly one trailing separator of its own style: ItemEvent's marker for "everything under it". */
+export function asFolderPath(base: string): string {
+  return withSeparator(trimTrailingSeparators(base), separatorOf(base));
+}
+
+function withSeparator(path: string, sep: string): string {
+  return path.endsWith('/') || path.endsWith('\\') ? path : `${path}${sep}`;
+}
+
+function trimTrailingSeparators(path: string): string {
+  let end = path.length;
+  // Keep a root ("/", "C:\") intact.
+  while (
+    end > 1 &&
+    (path[end - 1] === '/' || path[end - 1] === '\\') &&
+    !/^[A-Za-z]:$/.test(path.slice(0, end - 1))
+  ) {
+    end -= 1;
+  }
+  return path.slice(0, end);
+}
+
+/** The file's absolute path: `path` as sent when present, else base + relativePath. */
+export function filePath(file: WebhookFile, base: string): string {
+  if (file.path != null) return file.path;
+  // The schema's refine guarantees one of the two.
+  return joinManagerPath(base, file.relativePath ?? '');
+}
+
+/** *arr writes 0 and "" for unknown ids (defaults are not omitted); drop them. */
+export function cleanIds(ids: {
+  imdb?: string | null | undefined;
+  tmdb?: number | null | undefined;
+  tvdb?: number | null | undefined;
+}): ItemIds | undefined {
+  const out: ItemIds = {};
+  if (ids.imdb != null && ids.imdb !== '') out.imdb = ids.imdb;
+  if (ids.tmdb != null && ids.tmdb > 0) out.tmdb = ids.tmdb;
+  if (ids.tvdb != null && ids.tvdb > 0) out.tvdb = ids.tvdb;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export function ignored(reason: string): WebhookOutcome {
+  return { events: [], ignoredReason: reason };
+}
+
+/** Events that never touch Kodi's library, with the reason logged for each. */
+export const IGNORED_EVENT_REASONS: Readonly<Record<string, string>> = {
+  Test: 'test',
+  Grab: 'grab: nothing is on disk yet',
+  MovieAdded: 'movie added: no file yet',
+  SeriesAdd: 'series added: no file yet',
+  Health: 'health event: not about a library item',
+  HealthRestored: 'health event: not about a library item',
+  ApplicationUpdate: 'application update: not about a library item',
+  ManualInteractionRequired: 'manual interaction required: nothing was imported',
+};
+
+export function ignoredEventType(eventType: string): WebhookOutcome {
+  return ignored(IGNORED_EVENT_REASONS[eventType] ?? `unsupported eventType "${eventType}": nothing to do`);
+}
+
+/** An ItemEvent without its action: what one library row is (kind, path, ids, title, season…). */
+export type ItemRow = Omit<ItemEvent, 'action' | 'replaces'>;
+
+/**
+ * A new file that takes the place of old ones (an upgrade, a rename). Same path as an old one → `republish` (Kodi
+ * refreshes the entry and keeps its user data). Otherwise `publish` the new rows, listing the old paths in
+ * `replaces`, and return the old rows as `delete`s that the caller puts AFTER every publish: the old entry must
+ * still be in Kodi when the new one is verified, so its watched state can be carried over.
+ */
+export function replacement(
+  newRows: readonly ItemRow[],
+  oldPaths: readonly string[],
+  oldRow: (path: string) => ItemRow,
+): { apply: ItemEvent[]; remove: ItemEvent[] } {
+  const newPaths = new Set(newRows.map((row) => row.path));
+  const others = [...new Set(oldPaths)].filter((path) => !newPaths.has(path));
+  const inPlace = oldPaths.some((path) => newPaths.has(path));
+  const apply = newRows.map((row): ItemEvent => {
+    if (inPlace) return { action: 'republish', ...row };
+    return others.length > 0
+      ? { action: 'publish', ...row, replaces: others }
+      : { action: 'publish', ...row };
+  });
+  const remove = others.map((path): ItemEvent => ({ action: 'delete', ...oldRow(path) }));
+  return { apply, remove };
+}
+
+/**
+ * Final ordering rule for one payload: every publish/republish first, then the deletes, and never a delete of a
+ * path this same payload publishes (a rename chain A→B, B→C must not remove the new B).
+ */
+export function orderedOutcome(apply: readonly ItemEvent[], remove: readonly ItemEvent[]): WebhookOutcome {
+  const published = new Set(apply.map((event) => event.path));
+  return { events: [...apply, ...remove.filter((event) => !published.has(event.path))] };
+}

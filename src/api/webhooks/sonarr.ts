@@ -1,0 +1,201 @@
+/**
+ * Sonarr (v3–v4) webhook → ItemEvents. Pure: no I/O. Field names and shapes follow Sonarr's
+ * Notifications/Webhook payload classes (research/webhooks-and-ecosystem.md §B and its event → action table).
+ * A multi-episode file gives one ItemEvent per episode, all sharing the file's path (Kodi has one row per episode).
+ */
+import { z } from 'zod';
+import type { ItemEvent, WebhookOutcome } from './item-event.js';
+import {
+  asFolderPath,
+  cleanIds,
+  eventTypeSchema,
+  filePath,
+  fileSchema,
+  ignored,
+  ignoredEventType,
+  orderedOutcome,
+  parsePayload,
+  renamedFileSchema,
+  replacement,
+  type ItemRow,
+} from './common.js';
+
+const seriesSchema = z.looseObject({
+  id: z.number().nullish(),
+  title: z.string().nullish(),
+  /** The series folder on the Sonarr host, without a trailing separator. */
+  path: z.string().min(1),
+  tvdbId: z.number().nullish(),
+  tmdbId: z.number().nullish(),
+  imdbId: z.string().nullish(),
+  year: z.number().nullish(),
+});
+type SonarrSeries = z.infer<typeof seriesSchema>;
+
+const episodeSchema = z.looseObject({
+  id: z.number().nullish(),
+  seasonNumber: z.number().int(),
+  episodeNumber: z.number().int(),
+});
+type SonarrEpisode = z.infer<typeof episodeSchema>;
+
+export const sonarrDownloadSchema = z.looseObject({
+  series: seriesSchema,
+  episodes: z.array(episodeSchema).nullish(),
+  episodeFile: fileSchema,
+  isUpgrade: z.boolean().nullish(),
+  deletedFiles: z.array(fileSchema).nullish(),
+});
+
+/** "On Import Complete" (v4.0.6+): also eventType Download, told apart by episodeFiles[]. */
+export const sonarrImportCompleteSchema = z.looseObject({
+  series: seriesSchema,
+  episodes: z.array(episodeSchema).nullish(),
+  episodeFiles: z.array(fileSchema),
+});
+
+export const sonarrRenameSchema = z.looseObject({
+  series: seriesSchema,
+  renamedEpisodeFiles: z.array(renamedFileSchema),
+});
+
+export const sonarrEpisodeFileDeleteSchema = z.looseObject({
+  series: seriesSchema,
+  episodes: z.array(episodeSchema).nullish(),
+  episodeFile: fileSchema,
+  deleteReason: z.string().nullish(),
+});
+
+export const sonarrSeriesDeleteSchema = z.looseObject({
+  series: seriesSchema,
+  deletedFiles: z.boolean().nullish(),
+});
+
+/** A path-only row (every Kodi episode of that file or folder), with the series' ids and title. */
+function seriesRow(series: SonarrSeries, path: string): ItemRow {
+  const ids = cleanIds({ tvdb: series.tvdbId, tmdb: series.tmdbId, imdb: series.imdbId });
+  return {
+    kind: 'episode',
+    path,
+    ...(ids === undefined ? {} : { ids }),
+    ...(series.title == null || series.title === '' ? {} : { title: series.title }),
+    ...(series.year == null || series.year <= 0 ? {} : { year: series.year }),
+  };
+}
+
+/** The file's rows: one per episode it holds, or one path-only row when the payload does not say which. */
+function episodeRows(
+  series: SonarrSeries,
+  path: string,
+  episodes?: readonly SonarrEpisode[] | null,
+): ItemRow[] {
+  const base = seriesRow(series, path);
+  if (episodes == null || episodes.length === 0) return [base];
+  return episodes.map((episode) => ({
+    ...base,
+    season: episode.seasonNumber,
+    episode: episode.episodeNumber,
+  }));
+}
+
+function download(payload: unknown): WebhookOutcome {
+  if (typeof payload === 'object' && payload !== null && 'episodeFiles' in payload)
+    return importComplete(payload);
+  const { series, episodes, episodeFile, deletedFiles } = parsePayload(
+    sonarrDownloadSchema,
+    payload,
+    'Sonarr',
+    'Download',
+  );
+  const newRows = episodeRows(series, filePath(episodeFile, series.path), episodes);
+  const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, series.path));
+  if (oldPaths.length === 0) return { events: newRows.map((row) => ({ action: 'publish', ...row })) };
+  // The old file's episodes are not listed: its delete is path-only (every Kodi row of that file).
+  const { apply, remove } = replacement(newRows, oldPaths, (path) => seriesRow(series, path));
+  return orderedOutcome(apply, remove);
+}
+
+function importComplete(payload: unknown): WebhookOutcome {
+  const { series, episodes, episodeFiles } = parsePayload(
+    sonarrImportCompleteSchema,
+    payload,
+    'Sonarr',
+    'Download',
+  );
+  if (episodeFiles.length === 0) return ignored('import complete without files');
+  // episodes[] is not split per file; it can only be attributed when there is exactly one file.
+  const perFileEpisodes = episodeFiles.length === 1 ? episodes : undefined;
+  const events = episodeFiles.flatMap((file) =>
+    episodeRows(series, filePath(file, series.path), perFileEpisodes).map((row): ItemEvent => ({
+      action: 'publish',
+      ...row,
+    })),
+  );
+  return { events };
+}
+
+function rename(payload: unknown): WebhookOutcome {
+  const { series, renamedEpisodeFiles } = parsePayload(sonarrRenameSchema, payload, 'Sonarr', 'Rename');
+  const apply: ItemEvent[] = [];
+  const remove: ItemEvent[] = [];
+  for (const file of renamedEpisodeFiles) {
+    // Rename payloads carry no episodes[]: the rows are path-only.
+    const parts = replacement([seriesRow(series, file.path)], [file.previousPath], (path) =>
+      seriesRow(series, path),
+    );
+    apply.push(...parts.apply);
+    remove.push(...parts.remove);
+  }
+  if (apply.length === 0) return ignored('rename without renamed files');
+  return orderedOutcome(apply, remove);
+}
+
+function episodeFileDelete(payload: unknown): WebhookOutcome {
+  const { series, episodes, episodeFile, deleteReason } = parsePayload(
+    sonarrEpisodeFileDeleteSchema,
+    payload,
+    'Sonarr',
+    'EpisodeFileDelete',
+  );
+  const rows = episodeRows(series, filePath(episodeFile, series.path), episodes);
+  switch (deleteReason) {
+    case 'upgrade':
+      // Sent before the new file is moved in; the Download (isUpgrade) that follows does the replacement.
+      return ignored('file deleted for an upgrade: the following Download replaces it');
+    case 'manualOverride':
+      return { events: rows.map((row) => ({ action: 'republish', ...row })) };
+    case 'manual':
+    case 'missingFromDisk':
+    case 'noLinkedEpisodes':
+      return { events: rows.map((row) => ({ action: 'delete', ...row })) };
+    default:
+      // Never remove on a reason we do not know; the drift report finds a stale entry later.
+      return ignored(
+        `deleteReason ${deleteReason == null ? 'missing' : `"${deleteReason}" unknown`}: nothing removed`,
+      );
+  }
+}
+
+function seriesDelete(payload: unknown): WebhookOutcome {
+  const { series, deletedFiles } = parsePayload(sonarrSeriesDeleteSchema, payload, 'Sonarr', 'SeriesDelete');
+  if (deletedFiles !== true) return ignored('series deleted from Sonarr but its files were kept');
+  // The series folder with a trailing separator: every episode under it (and then the show) goes.
+  return { events: [{ action: 'delete', ...seriesRow(series, asFolderPath(series.path)) }] };
+}
+
+/** What a Sonarr webhook body asks for. Throws a WebhookPayloadError (a ValidationError) naming the bad field. */
+export function sonarrEventsFromPayload(payload: unknown): WebhookOutcome {
+  const { eventType } = parsePayload(eventTypeSchema, payload, 'Sonarr');
+  switch (eventType) {
+    case 'Download':
+      return download(payload);
+    case 'Rename':
+      return rename(payload);
+    case 'EpisodeFileDelete':
+      return episodeFileDelete(payload);
+    case 'SeriesDelete':
+      return seriesDelete(payload);
+    default:
+      return ignoredEventType(eventType);
+  }
+}
