@@ -82,6 +82,15 @@ export class HttpTransport {
         `${this.kodi} did not answer ${method} over HTTP within ${timeoutMs} ms`,
       );
     }
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof Error && cause.message === 'bad port') {
+      // fetch refuses ports of other well-known protocols (the WHATWG "bad port" list).
+      return new KodiProtocolError(
+        this.endpoint.name,
+        `${this.kodi}: port ${this.endpoint.httpPort} is reserved for another protocol and cannot be used for HTTP — ` +
+          `pick another web server port in Kodi's Settings › Services › Control`,
+      );
+    }
     const code = networkCode(error);
     if (code !== undefined && UNREACHABLE_CODES.has(code)) {
       return new KodiUnreachableError(
@@ -132,7 +141,7 @@ export class HttpTransport {
         `${this.kodi} answered ${method} with something that is not JSON — is this Kodi's web server port?`,
       );
     }
-    const outcome = isRecord(body) ? rpcOutcome(this.endpoint.name, method, body) : undefined;
+    const outcome = isRecord(body) ? rpcOutcome(this.endpoint.name, this.kodi, method, body) : undefined;
     if (outcome === undefined) {
       throw new KodiProtocolError(
         this.endpoint.name,

@@ -37,6 +37,8 @@ function isRpcErrorBody(value: unknown): value is RpcErrorBody {
  */
 export function rpcOutcome(
   kodi: string,
+  /** How messages name the Kodi (describeKodi). */
+  label: string,
   method: string,
   response: Record<string, unknown>,
 ): { ok: true; result: unknown } | { ok: false; error: KodiRpcError } | undefined {
@@ -50,7 +52,7 @@ export function rpcOutcome(
       method,
       error.code,
       error.data,
-      `${kodi} answered ${method} with error ${error.code} "${error.message}"${detailOf(error.data)}`,
+      `${label} answered ${method} with error ${error.code} "${error.message}"${detailOf(error.data)}`,
     ),
   };
 }

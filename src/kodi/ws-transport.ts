@@ -223,7 +223,7 @@ export class WsTransport {
     if (typeof message.id === 'number') {
       const call = this.settle(message.id);
       if (!call) return; // the answer to a call that already timed out
-      const outcome = rpcOutcome(this.endpoint.name, call.method, message);
+      const outcome = rpcOutcome(this.endpoint.name, this.kodi, call.method, message);
       if (outcome?.ok) call.resolve(outcome.result);
       else
         call.reject(
