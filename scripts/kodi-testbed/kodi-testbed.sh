@@ -321,6 +321,18 @@ wait_first_answer() {
   done
 }
 
+# yes/no from the process's SigIgn mask (SIGPIPE = signal 13 = bit 0x1000). In MariaDB mode it reads
+# "yes" even with --sigpipe default: Kodi's MariaDB client library ignores SIGPIPE itself (seen on this bed).
+sigpipe_ignored() {
+  local mask
+  mask="$(awk '/^SigIgn:/ { print $2 }' "/proc/$1/status" 2>/dev/null)"
+  [[ -n "$mask" ]] || {
+    echo unknown
+    return 0
+  }
+  if (((16#$mask & 0x1000) != 0)); then echo yes; else echo no; fi
+}
+
 cmd_up() {
   local name="${1:-}" http="" tcp="" user="" password="" mysql="" sigpipe=ignore
   [[ -n "$name" && "$name" != --* ]] || die "usage: up NAME --http P --tcp T [--user U --password X] [--mysql DB] [--sigpipe default|ignore]"
@@ -399,6 +411,7 @@ EOF
   echo "xvfb_pid=$(read_file "$dir/xvfb.pid")"
   echo "display=:$(tr -dc '0-9' <"$dir/display")"
   echo "sigpipe=$sigpipe"
+  echo "sigpipe_ignored=$(sigpipe_ignored "$(read_file "$dir/kodi.pid")")"
   echo "mysql=$mysql"
   echo "$db_line"
   echo "log=$dir/home/.kodi/temp/kodi.log"
