@@ -5,6 +5,7 @@
  */
 import swagger from '@fastify/swagger';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type RawReplyDefaultExpression,
@@ -41,9 +42,10 @@ declare module 'fastify' {
 }
 
 export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    loggerInstance,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitKb * 1024,
     // Open SSE streams would otherwise hold close() forever (research/stack.md pitfall 5).
     forceCloseConnections: true,

@@ -110,7 +110,7 @@ export class ApiClient {
     if (!response.ok) {
       const message =
         typeof parsed === 'object' && parsed !== null && 'message' in parsed
-          ? String((parsed as { message: unknown }).message)
+          ? String(parsed.message)
           : `HTTP ${response.status}`;
       throw new ApiRequestError(response.status, message, parsed);
     }

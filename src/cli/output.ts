@@ -26,8 +26,9 @@ export function printTable<T>(rows: readonly T[], columns: Record<string, (row: 
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '-';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
 }
 
 export function formatTime(epochMs: number | null | undefined): string {

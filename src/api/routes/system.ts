@@ -42,13 +42,13 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
     },
   );
 
-  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER),
-  );
+  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
+    void reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER);
+  });
 
-  app.get('/api/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () =>
-    app.swagger(),
-  );
+  app.get('/api/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
+    void reply.send(app.swagger());
+  });
 
   app.get(
     '/api/v1/status',
@@ -62,7 +62,7 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
     async () => {
       const players = await deps.store.db
         .selectFrom('players')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
       const demo = deps.demo();
       return {

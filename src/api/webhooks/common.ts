@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../util/errors.js';
-import type { ItemEvent, ItemIds, WebhookOutcome } from './item-event.js';
+import type { FolderDelete, ItemEvent, ItemIds, Replacement, WebhookOutcome } from './item-event.js';
 
 export type WebhookSource = 'Radarr' | 'Sonarr';
 
@@ -111,17 +111,34 @@ export function filePath(file: WebhookFile, base: string): string {
   return joinManagerPath(base, file.relativePath ?? '');
 }
 
-/** *arr writes 0 and "" for unknown ids (defaults are not omitted); drop them. */
+/**
+ * *arr writes 0 and "" for unknown ids (defaults are not omitted); drop them, and anything the engine would refuse
+ * (its ids are strings; an imdb id looks like "tt0133093").
+ */
 export function cleanIds(ids: {
   imdb?: string | null | undefined;
   tmdb?: number | null | undefined;
   tvdb?: number | null | undefined;
 }): ItemIds | undefined {
   const out: ItemIds = {};
-  if (ids.imdb != null && ids.imdb !== '') out.imdb = ids.imdb;
-  if (ids.tmdb != null && ids.tmdb > 0) out.tmdb = ids.tmdb;
-  if (ids.tvdb != null && ids.tvdb > 0) out.tvdb = ids.tvdb;
+  if (ids.imdb != null && /^tt\d+$/.test(ids.imdb)) out.imdb = ids.imdb;
+  if (ids.tmdb != null && Number.isInteger(ids.tmdb) && ids.tmdb > 0) out.tmdb = String(ids.tmdb);
+  if (ids.tvdb != null && Number.isInteger(ids.tvdb) && ids.tvdb > 0) out.tvdb = String(ids.tvdb);
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Title and year as the engine accepts them (year 1870–2200; *arr sends 0 for unknown). */
+export function describedBy(
+  title: string | null | undefined,
+  year: number | null | undefined,
+): {
+  title?: string;
+  year?: number;
+} {
+  return {
+    ...(title == null || title === '' ? {} : { title: title.slice(0, 500) }),
+    ...(year == null || !Number.isInteger(year) || year < 1870 || year > 2200 ? {} : { year }),
+  };
 }
 
 export function ignored(reason: string): WebhookOutcome {
@@ -145,37 +162,55 @@ export function ignoredEventType(eventType: string): WebhookOutcome {
 }
 
 /** An ItemEvent without its action: what one library row is (kind, path, ids, title, season…). */
-export type ItemRow = Omit<ItemEvent, 'action' | 'replaces'>;
+export type ItemRow = Omit<ItemEvent, 'action'>;
+
+/** The parts of an outcome, collected while walking a payload's files. */
+export interface OutcomeParts {
+  apply: ItemEvent[];
+  remove: ItemEvent[];
+  replacements: Replacement[];
+}
+
+export function emptyParts(): OutcomeParts {
+  return { apply: [], remove: [], replacements: [] };
+}
 
 /**
  * A new file that takes the place of old ones (an upgrade, a rename). Same path as an old one → `republish` (Kodi
- * refreshes the entry and keeps its user data). Otherwise `publish` the new rows, listing the old paths in
- * `replaces`, and return the old rows as `delete`s that the caller puts AFTER every publish: the old entry must
- * still be in Kodi when the new one is verified, so its watched state can be carried over.
+ * refreshes the entry in place; the engine keeps its user data). Otherwise `publish` the new rows and `delete` the
+ * old paths AFTER every publish (see orderedOutcome): the old entry must still be in Kodi when the new one is
+ * verified, so its watched state can be carried over (recorded in `replacements`).
  */
-export function replacement(
+export function addReplacement(
+  parts: OutcomeParts,
   newRows: readonly ItemRow[],
   oldPaths: readonly string[],
   oldRow: (path: string) => ItemRow,
-): { apply: ItemEvent[]; remove: ItemEvent[] } {
+): void {
   const newPaths = new Set(newRows.map((row) => row.path));
   const others = [...new Set(oldPaths)].filter((path) => !newPaths.has(path));
   const inPlace = oldPaths.some((path) => newPaths.has(path));
-  const apply = newRows.map((row): ItemEvent => {
-    if (inPlace) return { action: 'republish', ...row };
-    return others.length > 0
-      ? { action: 'publish', ...row, replaces: others }
-      : { action: 'publish', ...row };
-  });
-  const remove = others.map((path): ItemEvent => ({ action: 'delete', ...oldRow(path) }));
-  return { apply, remove };
+  const action = inPlace ? 'republish' : 'publish';
+  parts.apply.push(...newRows.map((row): ItemEvent => ({ action, ...row })));
+  parts.remove.push(...others.map((path): ItemEvent => ({ action: 'delete', ...oldRow(path) })));
+  if (others.length > 0) {
+    for (const path of newPaths) parts.replacements.push({ path, previousPaths: others });
+  }
 }
 
 /**
  * Final ordering rule for one payload: every publish/republish first, then the deletes, and never a delete of a
  * path this same payload publishes (a rename chain A→B, B→C must not remove the new B).
  */
-export function orderedOutcome(apply: readonly ItemEvent[], remove: readonly ItemEvent[]): WebhookOutcome {
-  const published = new Set(apply.map((event) => event.path));
-  return { events: [...apply, ...remove.filter((event) => !published.has(event.path))] };
+export function orderedOutcome(parts: OutcomeParts): WebhookOutcome {
+  const published = new Set(parts.apply.map((event) => event.path));
+  const outcome: WebhookOutcome = {
+    events: [...parts.apply, ...parts.remove.filter((event) => !published.has(event.path))],
+  };
+  if (parts.replacements.length > 0) outcome.replacements = parts.replacements;
+  return outcome;
+}
+
+export function folderDelete(folder: FolderDelete): WebhookOutcome {
+  return { events: [], folderDeletes: [folder] };
 }

@@ -1,43 +1,40 @@
 /**
- * What a Radarr/Sonarr webhook asks the sync engine to do, one row per library item (movie, or one episode of a
- * possibly multi-episode file). Helper E's src/sync owns the engine; this is the shape the adapters produce.
+ * What a Radarr/Sonarr webhook asks for: the sync engine's ItemEvents (src/sync/events.ts; one per library row, so a
+ * multi-episode file gives one per episode, all sharing the file's path) plus two things an ItemEvent cannot say.
  */
+import type { ItemEvent } from '../../sync/events.js';
+import type { ItemIds, ItemKind } from '../../sync/types.js';
 
-export type ItemAction = 'publish' | 'republish' | 'delete';
-export type ItemKind = 'movie' | 'episode';
+export type { ItemEvent, ItemIds, ItemKind };
 
-export interface ItemIds {
-  imdb?: string;
-  tmdb?: number;
-  tvdb?: number;
-}
-
-export interface ItemEvent {
-  action: ItemAction;
+/**
+ * A movie or series deleted together with its files. The payload names only the folder (Radarr never fills
+ * movie.filePath), and an ItemEvent is one file, so the service expands this into a `delete` per known item whose
+ * manager path starts with `folder` (which ends with its separator, so "/movies/A" never matches "/movies/AB").
+ */
+export interface FolderDelete {
   kind: ItemKind;
-  /**
-   * The file as the manager sees it, exactly as sent (backslashes and UNC kept). A path ending with its separator
-   * is a folder: `delete` then means every entry under it (a deleted movie or series whose files went with it).
-   */
-  path: string;
-  libraryId?: number;
-  /** For episodes these are the series' ids; season/episode name the episode. */
+  folder: string;
   ids?: ItemIds;
   title?: string;
   year?: number;
-  season?: number;
-  episode?: number;
-  /**
-   * On a `publish` that replaces other files (an upgrade to a new file name, a rename): the old paths, which
-   * follow as `delete` events in the same outcome. The engine copies the Kodi user data (playcount, resume,
-   * last played, date added) from the old entries to the new one before it removes them.
-   */
-  replaces?: string[];
+}
+
+/**
+ * A new file that takes the place of old ones under another name (upgrade, rename). Its `publish` comes before
+ * the `delete`s of `previousPaths` in `events`, so the old Kodi entry still exists when the new one is verified:
+ * that is the moment to carry its user data (playcount, resume, last played, date added) over.
+ */
+export interface Replacement {
+  path: string;
+  previousPaths: string[];
 }
 
 export interface WebhookOutcome {
-  /** In the order the engine must apply them: publishes before the deletes of the entries they replace. */
+  /** In the order to apply them: every publish/republish before any delete. */
   events: ItemEvent[];
+  folderDeletes?: FolderDelete[];
+  replacements?: Replacement[];
   /** Set when the payload asks for nothing (Test, Grab, Health, a delete for an upgrade, …). */
   ignoredReason?: string;
 }

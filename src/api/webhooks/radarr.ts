@@ -3,19 +3,22 @@
  * Notifications/Webhook payload classes (research/webhooks-and-ecosystem.md §A and its event → action table).
  */
 import { z } from 'zod';
-import type { ItemEvent, WebhookOutcome } from './item-event.js';
+import type { WebhookOutcome } from './item-event.js';
 import {
+  addReplacement,
   asFolderPath,
   cleanIds,
+  describedBy,
+  emptyParts,
   eventTypeSchema,
   filePath,
   fileSchema,
+  folderDelete,
   ignored,
   ignoredEventType,
   orderedOutcome,
   parsePayload,
   renamedFileSchema,
-  replacement,
   type ItemRow,
 } from './common.js';
 
@@ -56,15 +59,13 @@ export const radarrMovieDeleteSchema = z.looseObject({
   deletedFiles: z.boolean().nullish(),
 });
 
-function movieRow(movie: RadarrMovie, path: string): ItemRow {
+function movieDescription(movie: RadarrMovie) {
   const ids = cleanIds({ imdb: movie.imdbId, tmdb: movie.tmdbId });
-  return {
-    kind: 'movie',
-    path,
-    ...(ids === undefined ? {} : { ids }),
-    ...(movie.title == null || movie.title === '' ? {} : { title: movie.title }),
-    ...(movie.year == null || movie.year <= 0 ? {} : { year: movie.year }),
-  };
+  return { ...(ids === undefined ? {} : { ids }), ...describedBy(movie.title, movie.year) };
+}
+
+function movieRow(movie: RadarrMovie, path: string): ItemRow {
+  return { kind: 'movie', path, ...movieDescription(movie) };
 }
 
 function download(payload: unknown): WebhookOutcome {
@@ -78,23 +79,19 @@ function download(payload: unknown): WebhookOutcome {
   // An upgrade from a Radarr that does not report deletedFiles (or none were replaced) is a plain publish.
   const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, movie.folderPath));
   if (oldPaths.length === 0) return { events: [{ action: 'publish', ...newRow }] };
-  const { apply, remove } = replacement([newRow], oldPaths, (path) => movieRow(movie, path));
-  return orderedOutcome(apply, remove);
+  const parts = emptyParts();
+  addReplacement(parts, [newRow], oldPaths, (path) => movieRow(movie, path));
+  return orderedOutcome(parts);
 }
 
 function rename(payload: unknown): WebhookOutcome {
   const { movie, renamedMovieFiles } = parsePayload(radarrRenameSchema, payload, 'Radarr', 'Rename');
-  const apply: ItemEvent[] = [];
-  const remove: ItemEvent[] = [];
+  if (renamedMovieFiles.length === 0) return ignored('rename without renamed files');
+  const parts = emptyParts();
   for (const file of renamedMovieFiles) {
-    const parts = replacement([movieRow(movie, file.path)], [file.previousPath], (path) =>
-      movieRow(movie, path),
-    );
-    apply.push(...parts.apply);
-    remove.push(...parts.remove);
+    addReplacement(parts, [movieRow(movie, file.path)], [file.previousPath], (path) => movieRow(movie, path));
   }
-  if (apply.length === 0) return ignored('rename without renamed files');
-  return orderedOutcome(apply, remove);
+  return orderedOutcome(parts);
 }
 
 function movieFileDelete(payload: unknown): WebhookOutcome {
@@ -127,9 +124,9 @@ function movieFileDelete(payload: unknown): WebhookOutcome {
 function movieDelete(payload: unknown): WebhookOutcome {
   const { movie, deletedFiles } = parsePayload(radarrMovieDeleteSchema, payload, 'Radarr', 'MovieDelete');
   if (deletedFiles !== true) return ignored('movie deleted from Radarr but its files were kept');
-  // Radarr never fills movie.filePath today, so the usual target is the folder (trailing separator = everything in it).
-  const path = movie.filePath ?? asFolderPath(movie.folderPath);
-  return { events: [{ action: 'delete', ...movieRow(movie, path) }] };
+  if (movie.filePath != null) return { events: [{ action: 'delete', ...movieRow(movie, movie.filePath) }] };
+  // Radarr never fills movie.filePath today: the usual target is every known item in the movie's folder.
+  return folderDelete({ kind: 'movie', folder: asFolderPath(movie.folderPath), ...movieDescription(movie) });
 }
 
 /** What a Radarr webhook body asks for. Throws a WebhookPayloadError (a ValidationError) naming the bad field. */

@@ -6,17 +6,20 @@
 import { z } from 'zod';
 import type { ItemEvent, WebhookOutcome } from './item-event.js';
 import {
+  addReplacement,
   asFolderPath,
   cleanIds,
+  describedBy,
+  emptyParts,
   eventTypeSchema,
   filePath,
   fileSchema,
+  folderDelete,
   ignored,
   ignoredEventType,
   orderedOutcome,
   parsePayload,
   renamedFileSchema,
-  replacement,
   type ItemRow,
 } from './common.js';
 
@@ -72,15 +75,13 @@ export const sonarrSeriesDeleteSchema = z.looseObject({
 });
 
 /** A path-only row (every Kodi episode of that file or folder), with the series' ids and title. */
-function seriesRow(series: SonarrSeries, path: string): ItemRow {
+function seriesDescription(series: SonarrSeries) {
   const ids = cleanIds({ tvdb: series.tvdbId, tmdb: series.tmdbId, imdb: series.imdbId });
-  return {
-    kind: 'episode',
-    path,
-    ...(ids === undefined ? {} : { ids }),
-    ...(series.title == null || series.title === '' ? {} : { title: series.title }),
-    ...(series.year == null || series.year <= 0 ? {} : { year: series.year }),
-  };
+  return { ...(ids === undefined ? {} : { ids }), ...describedBy(series.title, series.year) };
+}
+
+function seriesRow(series: SonarrSeries, path: string): ItemRow {
+  return { kind: 'episode', path, ...seriesDescription(series) };
 }
 
 /** The file's rows: one per episode it holds, or one path-only row when the payload does not say which. */
@@ -111,8 +112,9 @@ function download(payload: unknown): WebhookOutcome {
   const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, series.path));
   if (oldPaths.length === 0) return { events: newRows.map((row) => ({ action: 'publish', ...row })) };
   // The old file's episodes are not listed: its delete is path-only (every Kodi row of that file).
-  const { apply, remove } = replacement(newRows, oldPaths, (path) => seriesRow(series, path));
-  return orderedOutcome(apply, remove);
+  const parts = emptyParts();
+  addReplacement(parts, newRows, oldPaths, (path) => seriesRow(series, path));
+  return orderedOutcome(parts);
 }
 
 function importComplete(payload: unknown): WebhookOutcome {
@@ -136,18 +138,15 @@ function importComplete(payload: unknown): WebhookOutcome {
 
 function rename(payload: unknown): WebhookOutcome {
   const { series, renamedEpisodeFiles } = parsePayload(sonarrRenameSchema, payload, 'Sonarr', 'Rename');
-  const apply: ItemEvent[] = [];
-  const remove: ItemEvent[] = [];
+  if (renamedEpisodeFiles.length === 0) return ignored('rename without renamed files');
+  const parts = emptyParts();
   for (const file of renamedEpisodeFiles) {
     // Rename payloads carry no episodes[]: the rows are path-only.
-    const parts = replacement([seriesRow(series, file.path)], [file.previousPath], (path) =>
+    addReplacement(parts, [seriesRow(series, file.path)], [file.previousPath], (path) =>
       seriesRow(series, path),
     );
-    apply.push(...parts.apply);
-    remove.push(...parts.remove);
   }
-  if (apply.length === 0) return ignored('rename without renamed files');
-  return orderedOutcome(apply, remove);
+  return orderedOutcome(parts);
 }
 
 function episodeFileDelete(payload: unknown): WebhookOutcome {
@@ -179,8 +178,8 @@ function episodeFileDelete(payload: unknown): WebhookOutcome {
 function seriesDelete(payload: unknown): WebhookOutcome {
   const { series, deletedFiles } = parsePayload(sonarrSeriesDeleteSchema, payload, 'Sonarr', 'SeriesDelete');
   if (deletedFiles !== true) return ignored('series deleted from Sonarr but its files were kept');
-  // The series folder with a trailing separator: every episode under it (and then the show) goes.
-  return { events: [{ action: 'delete', ...seriesRow(series, asFolderPath(series.path)) }] };
+  // Every known episode under the series folder goes (and the show with its last episode).
+  return folderDelete({ kind: 'episode', folder: asFolderPath(series.path), ...seriesDescription(series) });
 }
 
 /** What a Sonarr webhook body asks for. Throws a WebhookPayloadError (a ValidationError) naming the bad field. */
