@@ -1,0 +1,254 @@
+/**
+ * Reads the simulator's media from disk the way Kodi's "Local information only" scraper does: the NFO next
+ * to the video (or the folder / file name when there is none) and the artwork files beside it.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname } from 'node:path';
+import type { NewEpisode, NewMovie, NewTVShow, SimArt } from './library.js';
+
+const VIDEO_EXTENSIONS = new Set(['.mkv', '.mp4', '.avi', '.m4v', '.mov', '.ts', '.wmv']);
+
+export function isVideoFile(name: string): boolean {
+  return VIDEO_EXTENSIONS.has(extname(name).toLowerCase());
+}
+
+export interface DirEntry {
+  name: string;
+  directory: boolean;
+}
+
+/** The folder's entries sorted by name, or null when it cannot be listed (missing, not a folder). */
+export async function listDirectory(folder: string): Promise<DirEntry[] | null> {
+  try {
+    const entries = await readdir(folder, { withFileTypes: true });
+    return entries
+      .map((entry) => ({ name: entry.name, directory: entry.isDirectory() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  } catch {
+    return null;
+  }
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Every video file in the folder and its sub-folders, sorted. */
+export async function videoFilesBelow(folder: string): Promise<string[]> {
+  const entries = await listDirectory(folder);
+  if (!entries) return [];
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.directory) found.push(...(await videoFilesBelow(`${folder}${entry.name}/`)));
+    else if (isVideoFile(entry.name)) found.push(`${folder}${entry.name}`);
+  }
+  return found;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Kodi's date format for dateadded / lastplayed: `YYYY-MM-DD HH:MM:SS`, local time. */
+export function kodiDateTime(date: Date): string {
+  return (
+    `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ` +
+    `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`
+  );
+}
+
+/** Kodi's art URL: `image://` + the path URL-encoded with lower-case hex + `/`. */
+export function kodiImageUrl(path: string): string {
+  const encoded = [...Buffer.from(path, 'utf8')]
+    .map((byte) => {
+      const char = String.fromCharCode(byte);
+      return /[A-Za-z0-9\-._!()~]/.test(char) ? char : `%${byte.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+  return `image://${encoded}/`;
+}
+
+function decodeXml(text: string): string {
+  return text
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)))
+    .replaceAll('&amp;', '&');
+}
+
+interface NfoFields {
+  title?: string;
+  year?: number;
+  premiered?: string;
+  season?: number;
+  episode?: number;
+  uniqueid: Record<string, string>;
+  defaultUniqueId?: string;
+}
+
+function tag(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml);
+  return match?.[1] === undefined ? undefined : decodeXml(match[1].trim());
+}
+
+function numberTag(xml: string, name: string): number | undefined {
+  const text = tag(xml, name);
+  const value = text === undefined ? NaN : Number.parseInt(text, 10);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+export function parseNfo(xml: string): NfoFields {
+  const fields: NfoFields = { uniqueid: {} };
+  const title = tag(xml, 'title');
+  if (title) fields.title = title;
+  const year = numberTag(xml, 'year');
+  if (year !== undefined) fields.year = year;
+  const premiered = tag(xml, 'premiered');
+  if (premiered) fields.premiered = premiered;
+  const season = numberTag(xml, 'season');
+  if (season !== undefined) fields.season = season;
+  const episode = numberTag(xml, 'episode');
+  if (episode !== undefined) fields.episode = episode;
+  for (const match of xml.matchAll(/<uniqueid([^>]*)>([^<]*)<\/uniqueid>/g)) {
+    const attributes = match[1] ?? '';
+    const type = /type="([^"]*)"/.exec(attributes)?.[1] ?? 'unknown';
+    const value = decodeXml((match[2] ?? '').trim());
+    fields.uniqueid[type] = value;
+    if (/default="true"/.test(attributes) || fields.defaultUniqueId === undefined)
+      fields.defaultUniqueId = value;
+  }
+  return fields;
+}
+
+async function readNfo(...candidates: string[]): Promise<NfoFields | undefined> {
+  for (const candidate of candidates) {
+    try {
+      return parseNfo(await readFile(candidate, 'utf8'));
+    } catch {
+      // try the next name
+    }
+  }
+  return undefined;
+}
+
+async function findArt(
+  folder: string,
+  stem: string,
+  kind: string,
+  shared: string[],
+): Promise<string | undefined> {
+  for (const name of [`${stem}-${kind}.jpg`, `${stem}-${kind}.png`, ...shared]) {
+    if (await isFile(`${folder}${name}`)) return kodiImageUrl(`${folder}${name}`);
+  }
+  return undefined;
+}
+
+async function artFor(folder: string, stem: string, thumb: boolean): Promise<SimArt> {
+  const art: SimArt = {};
+  const poster = await findArt(folder, stem, 'poster', ['poster.jpg', 'poster.png', 'folder.jpg']);
+  if (poster) art.poster = poster;
+  const fanart = await findArt(folder, stem, 'fanart', ['fanart.jpg', 'fanart.png']);
+  if (fanart) art.fanart = fanart;
+  if (thumb) {
+    const image = await findArt(folder, stem, 'thumb', []);
+    if (image) art.thumb = image;
+  }
+  return art;
+}
+
+async function fileDate(file: string): Promise<string> {
+  try {
+    return kodiDateTime((await stat(file)).mtime);
+  } catch {
+    return kodiDateTime(new Date());
+  }
+}
+
+function splitFile(file: string): { folder: string; filename: string; stem: string } {
+  const filename = basename(file);
+  return {
+    folder: `${dirname(file)}/`,
+    filename,
+    stem: filename.slice(0, filename.length - extname(filename).length),
+  };
+}
+
+/** "Title (1999)" → title and year; anything else → the whole name, year 0. */
+function titleAndYear(name: string): { title: string; year: number } {
+  const match = /^(.*?)\s*\((\d{4})\)\s*$/.exec(name);
+  return match?.[1] && match[2] ? { title: match[1], year: Number(match[2]) } : { title: name, year: 0 };
+}
+
+export async function readMovie(file: string): Promise<{ movie: NewMovie; dateadded: string }> {
+  const { folder, filename, stem } = splitFile(file);
+  const nfo = await readNfo(`${folder}${stem}.nfo`, `${folder}movie.nfo`);
+  const fromName = titleAndYear(nfo ? stem : basename(folder));
+  const year = nfo?.year ?? fromName.year;
+  return {
+    movie: {
+      title: nfo?.title ?? fromName.title,
+      year,
+      premiered: nfo?.premiered ?? (year ? `${year}-01-01` : ''),
+      file,
+      path: folder,
+      filename,
+      uniqueid: nfo?.uniqueid ?? {},
+      imdbnumber: nfo?.defaultUniqueId ?? '',
+      art: await artFor(folder, stem, false),
+    },
+    dateadded: await fileDate(file),
+  };
+}
+
+export async function readTVShow(showFolder: string): Promise<NewTVShow> {
+  const nfo = await readNfo(`${showFolder}tvshow.nfo`);
+  const fromName = titleAndYear(basename(showFolder));
+  return {
+    title: nfo?.title ?? fromName.title,
+    year: nfo?.year ?? fromName.year,
+    path: showFolder,
+    uniqueid: nfo?.uniqueid ?? {},
+    imdbnumber: nfo?.defaultUniqueId ?? '',
+    dateadded: await fileDate(showFolder),
+    art: await artFor(showFolder, 'tvshow', false),
+  };
+}
+
+/** Null when neither the NFO nor the file name gives a season and an episode number (Kodi skips such files). */
+export async function readEpisode(
+  file: string,
+  tvshowid: number,
+): Promise<{ episode: NewEpisode; dateadded: string } | null> {
+  const { folder, filename, stem } = splitFile(file);
+  const nfo = await readNfo(`${folder}${stem}.nfo`);
+  const fromName = /S(\d{1,3})E(\d{1,4})/i.exec(stem);
+  const season = nfo?.season ?? (fromName?.[1] ? Number(fromName[1]) : undefined);
+  const number = nfo?.episode ?? (fromName?.[2] ? Number(fromName[2]) : undefined);
+  if (season === undefined || number === undefined) return null;
+  return {
+    episode: {
+      tvshowid,
+      title: nfo?.title ?? stem,
+      season,
+      episode: number,
+      file,
+      path: folder,
+      filename,
+      uniqueid: nfo?.uniqueid ?? {},
+      art: await artFor(folder, stem, true),
+    },
+    dateadded: await fileDate(file),
+  };
+}

@@ -1,0 +1,6 @@
+/** The Kodi simulator's public surface. */
+export { KodiSimulator, type KodiSimulatorOptions } from './simulator.js';
+export type { SimFaults } from './faults.js';
+export type { CallRecord, Transport } from './dispatch.js';
+export type { SimEpisode, SimMovie, SimTVShow } from './library.js';
+export type { SimSettings, SimToast } from './context.js';

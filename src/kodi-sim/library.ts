@@ -1,0 +1,170 @@
+/**
+ * The simulator's video database: movies, shows and episodes plus the per-file user data (the `files` and
+ * `bookmark` tables of Kodi). Two simulators can share one instance, like Kodis on one MySQL database.
+ * Ids follow SQLite's rowid rule (max + 1), so a removed or refreshed item with the highest id gets the
+ * same id back (research/real-kodi.md §7, §8).
+ */
+
+export interface SimResume {
+  position: number;
+  total: number;
+}
+
+export interface SimArt {
+  poster?: string;
+  fanart?: string;
+  thumb?: string;
+}
+
+interface SimVideoBase {
+  title: string;
+  /** Full path of the video file. */
+  file: string;
+  /** Folder of the file with a trailing '/' (Kodi's strPath). */
+  path: string;
+  filename: string;
+  uniqueid: Record<string, string>;
+  playcount: number;
+  lastplayed: string;
+  userrating: number;
+  art: SimArt;
+}
+
+export interface SimMovie extends SimVideoBase {
+  movieid: number;
+  year: number;
+  premiered: string;
+  /** The default unique id (Kodi's imdbnumber column). */
+  imdbnumber: string;
+}
+
+export interface SimTVShow {
+  tvshowid: number;
+  title: string;
+  year: number;
+  /** Show folder with a trailing '/'. */
+  path: string;
+  uniqueid: Record<string, string>;
+  imdbnumber: string;
+  dateadded: string;
+  art: SimArt;
+}
+
+export interface SimEpisode extends SimVideoBase {
+  episodeid: number;
+  tvshowid: number;
+  season: number;
+  episode: number;
+}
+
+/** What survives Remove and Refresh: Kodi keeps it in the `files` row and `bookmark`, keyed by the file. */
+interface FileRow {
+  dateadded: string;
+  resume: SimResume;
+}
+
+export type NewMovie = Omit<SimMovie, 'movieid' | 'playcount' | 'lastplayed' | 'userrating'>;
+export type NewEpisode = Omit<SimEpisode, 'episodeid' | 'playcount' | 'lastplayed' | 'userrating'>;
+export type NewTVShow = Omit<SimTVShow, 'tvshowid'>;
+
+function nextId(ids: Iterable<number>): number {
+  let max = 0;
+  for (const id of ids) if (id > max) max = id;
+  return max + 1;
+}
+
+export class SimLibrary {
+  readonly movies = new Map<number, SimMovie>();
+  readonly tvshows = new Map<number, SimTVShow>();
+  readonly episodes = new Map<number, SimEpisode>();
+  private readonly files = new Map<string, FileRow>();
+
+  fileRow(file: string, dateaddedIfNew: string): FileRow {
+    let row = this.files.get(file);
+    if (!row) {
+      row = { dateadded: dateaddedIfNew, resume: { position: 0, total: 0 } };
+      this.files.set(file, row);
+    }
+    return row;
+  }
+
+  existingFileRow(file: string): FileRow | undefined {
+    return this.files.get(file);
+  }
+
+  addMovie(movie: NewMovie, dateadded: string): SimMovie {
+    this.fileRow(movie.file, dateadded);
+    const added: SimMovie = {
+      ...movie,
+      movieid: nextId(this.movies.keys()),
+      playcount: 0,
+      lastplayed: '',
+      userrating: 0,
+    };
+    this.movies.set(added.movieid, added);
+    return added;
+  }
+
+  addTVShow(show: NewTVShow): SimTVShow {
+    const added: SimTVShow = { ...show, tvshowid: nextId(this.tvshows.keys()) };
+    this.tvshows.set(added.tvshowid, added);
+    return added;
+  }
+
+  addEpisode(episode: NewEpisode, dateadded: string): SimEpisode {
+    this.fileRow(episode.file, dateadded);
+    const added: SimEpisode = {
+      ...episode,
+      episodeid: nextId(this.episodes.keys()),
+      playcount: 0,
+      lastplayed: '',
+      userrating: 0,
+    };
+    this.episodes.set(added.episodeid, added);
+    return added;
+  }
+
+  /** Removing a show removes its episodes too; returns the ids of the episodes removed with it. */
+  removeTVShow(tvshowid: number): number[] {
+    const removed: number[] = [];
+    for (const episode of this.episodes.values()) {
+      if (episode.tvshowid === tvshowid) removed.push(episode.episodeid);
+    }
+    for (const id of removed) this.episodes.delete(id);
+    this.tvshows.delete(tvshowid);
+    return removed;
+  }
+
+  hasFile(file: string): boolean {
+    return this.movieByFile(file) !== undefined || this.episodesByFile(file).length > 0;
+  }
+
+  movieByFile(file: string): SimMovie | undefined {
+    for (const movie of this.movies.values()) if (movie.file === file) return movie;
+    return undefined;
+  }
+
+  episodesByFile(file: string): SimEpisode[] {
+    return [...this.episodes.values()].filter((episode) => episode.file === file);
+  }
+
+  showByPath(path: string): SimTVShow | undefined {
+    for (const show of this.tvshows.values()) if (show.path === path) return show;
+    return undefined;
+  }
+
+  episodeCount(tvshowid: number): number {
+    let count = 0;
+    for (const episode of this.episodes.values()) if (episode.tvshowid === tvshowid) count += 1;
+    return count;
+  }
+
+  /** The library item a file belongs to, as Kodi resolves a played file or a listed file (by path). */
+  itemForFile(file: string): { id: number; type: 'movie' | 'episode'; title: string } | undefined {
+    const movie = this.movieByFile(file);
+    if (movie) return { id: movie.movieid, type: 'movie', title: movie.title };
+    const episode = this.episodesByFile(file)[0];
+    if (episode) return { id: episode.episodeid, type: 'episode', title: episode.title };
+    return undefined;
+  }
+}

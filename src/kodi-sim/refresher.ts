@@ -1,0 +1,46 @@
+/**
+ * RefreshMovie / RefreshEpisode jobs (research/real-kodi.md §7, kodi-jsonrpc.md §4): Kodi deletes the row
+ * (OnRemove old id), re-reads the NFO and re-adds the item with a NEW id (max + 1, so the same id when it
+ * was the highest), announcing OnUpdate twice WITHOUT `transaction`. playcount, lastplayed and userrating
+ * are lost; resume and dateadded survive (they live in the file's row). No scan notifications, and
+ * Library.IsScanningVideo stays false.
+ */
+import { delay, type SimContext } from './context.js';
+import { isFile, readEpisode, readMovie } from './disk.js';
+
+function announceReadded(ctx: SimContext, id: number, type: string): void {
+  ctx.notify('VideoLibrary.OnUpdate', { item: { id, type } });
+  ctx.notify('VideoLibrary.OnUpdate', { added: true, item: { id, type } });
+}
+
+export async function refreshMovie(ctx: SimContext, movieid: number, stopped: () => boolean): Promise<void> {
+  await delay(2);
+  const old = ctx.library.movies.get(movieid);
+  if (!old || stopped()) return;
+  ctx.library.movies.delete(movieid);
+  ctx.notify('VideoLibrary.OnRemove', { id: movieid, type: 'movie' });
+  await delay(ctx.settings.refreshMs);
+  // When the re-add fails after the delete (file gone), the item is simply gone: OnRemove, no OnUpdate.
+  if (stopped() || !(await isFile(old.file))) return;
+  const { movie, dateadded } = await readMovie(old.file);
+  const added = ctx.library.addMovie(movie, dateadded);
+  announceReadded(ctx, added.movieid, 'movie');
+}
+
+export async function refreshEpisode(
+  ctx: SimContext,
+  episodeid: number,
+  stopped: () => boolean,
+): Promise<void> {
+  await delay(2);
+  const old = ctx.library.episodes.get(episodeid);
+  if (!old || stopped()) return;
+  ctx.library.episodes.delete(episodeid);
+  ctx.notify('VideoLibrary.OnRemove', { id: episodeid, type: 'episode' });
+  await delay(ctx.settings.refreshMs);
+  if (stopped() || !(await isFile(old.file))) return;
+  const read = await readEpisode(old.file, old.tvshowid);
+  if (!read) return;
+  const added = ctx.library.addEpisode(read.episode, read.dateadded);
+  announceReadded(ctx, added.episodeid, 'episode');
+}
