@@ -4,6 +4,7 @@
  * itself on the program; this file only lists them.
  */
 import { Command } from 'commander';
+import { registerKodiCommand } from './commands/kodi.js';
 
 const program = new Command();
 program
@@ -14,5 +15,7 @@ program
   .option('--api-key <key>', 'API key (env KODI_SYNC_API_KEY; default <data dir>/api-key.txt)')
   .option('--data-dir <dir>', 'data folder of the service (env KODI_SYNC_DATA_DIR; default ./data)')
   .option('--json', 'print JSON for scripts instead of human output');
+
+registerKodiCommand(program);
 
 await program.parseAsync(process.argv);

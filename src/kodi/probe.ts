@@ -56,7 +56,8 @@ async function probeWebSocket(
         webSocket: false,
         webSocketError:
           `could not connect to ws://${endpoint.host}:${endpoint.wsPort} (${client.webSocketError ?? 'timed out'}) — ` +
-          `turn on "Allow remote control from applications on other systems" in Kodi's Settings › Services › Control`,
+          `check the port (Kodi's default is 9090) and, for a Kodi on another machine, turn on "Allow remote control from ` +
+          `applications on other systems" in Kodi's Settings › Services › Control`,
       };
     }
     await client.call('JSONRPC.Ping', undefined, { via: 'ws' });
