@@ -160,7 +160,7 @@ export function sqlLike(text: string, pattern: string): boolean {
   for (const char of asciiLower(pattern)) {
     if (char === '%') source += '[\\s\\S]*';
     else if (char === '_') source += '[\\s\\S]';
-    else source += char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'u').test(asciiLower(text));
 }
