@@ -1,0 +1,13 @@
+/**
+ * The ordered list of migrations. Append only: a new schema change is a new numbered file added here.
+ */
+import type { Kysely } from 'kysely';
+import { initial } from './0001_initial.js';
+
+export interface Migration {
+  /** Sorts and identifies the migration: `NNNN_what`. */
+  id: string;
+  up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void>;
+}
+
+export const migrations: readonly Migration[] = [initial];
