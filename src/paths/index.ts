@@ -7,6 +7,7 @@ export {
   type PathMapping,
 } from './mapping.js';
 export {
+  folderBelow,
   joinKodi,
   kodiBasename,
   kodiDirname,

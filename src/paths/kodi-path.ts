@@ -63,3 +63,20 @@ export function sameKodiPath(a: string, b: string): boolean {
   if (pa?.style !== 'url' || pb?.style !== 'url') return false;
   return pa.bareRoot === pb.bareRoot && formatPath({ ...pa, root: '' }) === formatPath({ ...pb, root: '' });
 }
+
+/**
+ * The folder directly below `root` that holds `path` (a show folder below the TV source root), in folder form;
+ * `root` itself when `path` lies directly in it; undefined when `path` is not below `root`.
+ */
+export function folderBelow(root: string, path: string): string | undefined {
+  const r = mustParse(root, 'Folder');
+  const p = mustParse(path, 'Path');
+  const inside =
+    r.style === p.style &&
+    r.bareRoot === p.bareRoot &&
+    r.segments.length < p.segments.length &&
+    r.segments.every((s, i) => s === p.segments[i]);
+  if (!inside) return undefined;
+  const depth = p.segments.length - r.segments.length;
+  return formatPath({ ...p, segments: p.segments.slice(0, r.segments.length + (depth > 1 ? 1 : 0)), trailing: true });
+}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   detectStyle,
+  folderBelow,
   joinKodi,
   kodiBasename,
   kodiDirname,
@@ -99,5 +100,19 @@ describe('credentials', () => {
     expect(sameKodiPath('/m/a.mkv', '/M/a.mkv')).toBe(false);
     expect(sameKodiPath('smb://u:p@nas/m/a.mkv', 'smb://nas/m/a.mkv')).toBe(true);
     expect(sameKodiPath('smb://nas/m/a.mkv', 'smb://nas/m/A.mkv')).toBe(false);
+  });
+});
+
+describe('folderBelow', () => {
+  it.each([
+    ['/tv/', '/tv/Show/Season 01/S01E01.mkv', '/tv/Show/'],
+    ['/tv/', '/tv/Show/S01E01.mkv', '/tv/Show/'],
+    ['/tv/', '/tv/S01E01.mkv', '/tv/'],
+    ['smb://u:p@nas/tv/', 'smb://nas/tv/Show/Season 1/a.mkv', 'smb://nas/tv/Show/'],
+    ['\\\\nas\\tv\\', '\\\\nas\\tv\\Show\\Season 1\\a.mkv', '\\\\nas\\tv\\Show\\'],
+    ['/tv/', '/movies/A/a.mkv', undefined],
+    ['/tv/', '/tv2/Show/a.mkv', undefined],
+  ])('below %s, %s lies in %s', (root, path, expected) => {
+    expect(folderBelow(root, path)).toBe(expected);
   });
 });

@@ -1,0 +1,191 @@
+/**
+ * One 'sync-item' job (DESIGN §6): read the item's desired state and what Kodi has NOW, act, await, verify, and
+ * store the evidence. A job never succeeds without a fresh lookup in Kodi backing it (DESIGN §2.1). A transient
+ * failure on one member fails over to the next member of the group (§6.6).
+ */
+import type { Logger } from 'pino';
+import type { KodiClient } from '../kodi/client.js';
+import { describeKodi } from '../kodi/errors.js';
+import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi, maskCredentials } from '../paths/index.js';
+import { errorMessage, NotFoundError, PermanentError, retryClassOf } from '../util/errors.js';
+import { decideAction } from './decide.js';
+import { removeItem } from './delete.js';
+import { findByFile, pickItemRow } from './lookup.js';
+import { chooseMembers, type Member } from './member.js';
+import type { Operation } from './operation.js';
+import { publishItem } from './publish.js';
+import { refreshItem } from './republish.js';
+import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
+import { StepRecorder } from './steps.js';
+import type { SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
+
+export const SYNC_JOB_KIND = 'sync-item';
+
+/** The parts of a queue job this handler reads. */
+export interface SyncJob {
+  id: number;
+  lane: number;
+  itemId: number | null;
+  payload: unknown;
+  /** When the job was first deferred (busy): the group's max deferral counts from here. */
+  firstDeferredAt?: number | null;
+}
+
+export interface SyncJobContext {
+  signal: AbortSignal;
+  step(call: string, answer: string, durationMs: number): unknown;
+}
+
+export interface SyncEngineDeps {
+  store: SyncStore;
+  clientFor: (player: SyncPlayer) => KodiClient;
+  timing?: Partial<ScanTiming>;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export type SyncJobResult = SyncEvidence;
+
+function itemIdOf(job: SyncJob): number {
+  const payload = job.payload as { itemId?: unknown } | null;
+  const id = typeof payload?.itemId === 'number' ? payload.itemId : job.itemId;
+  if (id === null) throw new PermanentError(`job ${job.id} names no item (payload.itemId missing)`);
+  return id;
+}
+
+interface Plan {
+  item: SyncItem;
+  group: SyncGroup;
+  players: SyncPlayer[];
+  kodiFile: string;
+  scanFolder: string;
+  sourceRoot: string;
+}
+
+async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
+  const itemId = itemIdOf(job);
+  const item = await store.getItem(itemId);
+  if (!item) throw new NotFoundError('item', itemId);
+  const group = await store.getGroup(job.lane);
+  if (!group) throw new NotFoundError('player group', job.lane);
+  const library = item.libraryId === null ? undefined : await store.getLibrary(item.libraryId);
+  const mappings = await store.listPathMappings(group.id);
+  const options = { groupName: group.name };
+  const kodiFile = mapManagerToKodi(mappings, item.path, options);
+  const sourceRoot = library
+    ? kodiFolder(mapManagerToKodi(mappings, library.rootPath, options))
+    : kodiDirname(kodiFile);
+  // A movie is scanned by its folder; an episode by its show folder (the folder right below the TV source root).
+  const scanFolder =
+    item.kind === 'episode'
+      ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
+      : kodiDirname(kodiFile);
+  return { item, group, players: await store.listPlayers(group.id), kodiFile, scanFolder, sourceRoot };
+}
+
+async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence> {
+  const started = performance.now();
+  const rows = await findByFile(op.member.client, op.steps, op.item.kind, op.kodiFile, ['title']);
+  const row = pickItemRow(op.item, rows);
+  const record = await store.getItemSync(op.item.id, op.group.id);
+  const action = decideAction(op.item, row !== undefined, record?.revisionApplied ?? null);
+  op.steps.note('decide', `${op.item.state}, ${row ? `in Kodi as ${row.id}` : 'not in Kodi'} → ${action}`);
+  const base = {
+    member: op.member.player.name,
+    timings: { totalMs: Math.round(performance.now() - started) },
+  };
+  switch (action) {
+    case 'publish':
+      return publishItem(op);
+    case 'refresh':
+      return row ? refreshItem(op, row) : publishItem(op);
+    case 'remove':
+      return removeItem(op, rows);
+    case 'in-sync':
+      return {
+        ...base,
+        outcome: 'already in sync',
+        kodiIds: rows.map((r) => r.id),
+        file: row?.file ?? null,
+        matchedBy: 'file',
+        completion: 'lookup',
+        ...(row && { title: row.title }),
+      };
+    case 'absent':
+      return { ...base, outcome: 'already absent', kodiIds: [], file: op.kodiFile, completion: 'lookup' };
+  }
+}
+
+/** Shared database: another member must see the change at once (real-kodi.md §13); if it does not, the group is misconfigured. */
+async function confirmOnSecondMember(op: Operation, evidence: SyncEvidence, others: Member[]): Promise<void> {
+  const second = others[0];
+  if (!second) {
+    (evidence.notes ??= []).push('no second member answered: shared-database visibility not confirmed');
+    return;
+  }
+  const rows = await findByFile(second.client, op.steps, op.item.kind, op.kodiFile);
+  const wantPresent = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
+  if (rows.length > 0 !== wantPresent) {
+    throw new PermanentError(
+      `Group "${op.group.name}" is marked as sharing one database, but ${describeKodi(second.player.endpoint)} ` +
+        `${wantPresent ? 'does not list' : 'still lists'} "${maskCredentials(op.kodiFile)}" after ${describeKodi(op.member.player.endpoint)} ` +
+        `${wantPresent ? 'added' : 'removed'} it: check that both use the same MySQL/MariaDB video database, or clear "shared database"`,
+    );
+  }
+  evidence.confirmedBy = second.player.name;
+}
+
+export function createSyncJobHandler(
+  deps: SyncEngineDeps,
+): (job: SyncJob, ctx: SyncJobContext) => Promise<SyncJobResult> {
+  const timing: ScanTiming = { ...DEFAULT_SCAN_TIMING, ...deps.timing };
+  const now = deps.now ?? Date.now;
+  return async (job, ctx) => {
+    const steps = new StepRecorder(
+      (call, answer, ms) => ctx.step(call, answer, ms),
+      (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
+    );
+    try {
+      const p = await plan(deps.store, job);
+      const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
+      const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
+      let lastError: unknown;
+      for (const member of choice.usable) {
+        const op: Operation = {
+          ...p,
+          member,
+          answering: choice.answering,
+          steps,
+          timing,
+          signal: ctx.signal,
+        };
+        try {
+          const evidence = await reconcile(op, deps.store);
+          if (p.group.sharedDatabase)
+            await confirmOnSecondMember(
+              op,
+              evidence,
+              choice.answering.filter((m) => m !== member),
+            );
+          evidence.timings.kodiMs = Math.round(steps.kodiMs);
+          const present = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
+          await deps.store.saveItemSync(p.item.id, p.group.id, {
+            kodiIds: present ? evidence.kodiIds : [],
+            kodiFile: present ? evidence.file : null,
+            revisionApplied: p.item.revision,
+            verifiedAt: now(),
+            evidence,
+          });
+          return evidence;
+        } catch (error) {
+          if (retryClassOf(error) !== 'transient' || member === choice.usable.at(-1)) throw error;
+          lastError = error;
+          steps.note('failover', `${member.player.name}: ${errorMessage(error)} → next member`);
+        }
+      }
+      throw lastError;
+    } finally {
+      await steps.flush();
+    }
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Everything one reconcile operation (publish, refresh, remove) needs about the item and the member it acts
+ * through, plus the checks they share (nothing playing this file; every member of a shared library idle).
+ */
+import { sameKodiPath } from '../paths/index.js';
+import { BusyError } from '../util/errors.js';
+import { describeKodi } from '../kodi/errors.js';
+import { playingFiles, type Member } from './member.js';
+import type { ScanTiming } from './scan-wait.js';
+import { waitUntilIdle } from './scan-wait.js';
+import type { StepRecorder } from './steps.js';
+import type { SyncGroup, SyncItem } from './types.js';
+
+export interface Operation {
+  item: SyncItem;
+  group: SyncGroup;
+  member: Member;
+  /** Every member that answered (the acting one included). */
+  answering: Member[];
+  /** The video file in Kodi's form. */
+  kodiFile: string;
+  /** What a Scan targets: the movie's folder, or the show folder of an episode. */
+  scanFolder: string;
+  /** The library root in Kodi's form (a video source with a content type). */
+  sourceRoot: string;
+  steps: StepRecorder;
+  timing: ScanTiming;
+  signal?: AbortSignal;
+}
+
+/** Never refresh or remove the item someone is watching (Kodi does not protect it; real-kodi.md §10). */
+export async function refuseIfPlaying(op: Operation, what: string): Promise<void> {
+  for (const member of op.answering) {
+    const files = await playingFiles(member, op.steps);
+    if (files.some((f) => sameKodiPath(f, op.kodiFile))) {
+      throw new BusyError(
+        `"${op.kodiFile}" is playing on ${describeKodi(member.player.endpoint)}; the ${what} waits until playback stops`,
+        ['player-stopped'],
+        5 * 60_000,
+      );
+    }
+  }
+}
+
+/**
+ * Before a scan: the acting member idle and, for a shared database, every other member too (two scanning Kodis on
+ * one MariaDB library create duplicates, and a Scan does not cancel another instance's scan; real-kodi.md §13).
+ */
+export async function waitForLibraryIdle(op: Operation): Promise<void> {
+  await waitUntilIdle(op.member.client, op.steps, op.timing, op.signal);
+  if (!op.group.sharedDatabase) return;
+  for (const other of op.answering) {
+    if (other !== op.member) await waitUntilIdle(other.client, op.steps, op.timing, op.signal);
+  }
+}

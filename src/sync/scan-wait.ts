@@ -1,0 +1,153 @@
+/**
+ * Sending a Scan safely and knowing when it ended (DESIGN §2.4, §6.4):
+ * - never while Kodi scans (a second Scan cancels the running one and adds nothing, yet answers OK; real-kodi.md §3);
+ * - start = OnScanStarted or IsScanningVideo true; end = OnScanFinished confirmed by IsScanningVideo false (§2);
+ * - WebSocket down or dropped mid-scan → poll IsScanningVideo + the lookup, and never conclude "done" before the
+ *   scan was seen to start or the item was seen to appear (a one-folder scan lasts 20–300 ms, so a poll alone cannot
+ *   tell "not started yet" from "finished"; §2).
+ * OnScanFinished also fires on cancel and when nothing was added: it ends the wait, it proves nothing (§5).
+ */
+import type { KodiClient } from '../kodi/client.js';
+import { BusyError, TransientError } from '../util/errors.js';
+import { describeKodi } from '../kodi/errors.js';
+import type { StepRecorder } from './steps.js';
+import type { CompletionSignal } from './types.js';
+import { KodiWatcher } from './watcher.js';
+
+export interface ScanTiming {
+  /** How long to wait for the scan to show it started (default 5 s). */
+  startTimeoutMs: number;
+  /** Upper bound for one scan (default 10 min): a scan that never ends is a transient failure. */
+  finishTimeoutMs: number;
+  /** Poll interval when events cannot be trusted (default 100 ms). */
+  pollMs: number;
+  /** Safety poll of IsScanningVideo while events are flowing (default 1 s; each poll costs Kodi a GUI frame, §15). */
+  safetyPollMs: number;
+  /** How long a job waits for someone else's scan before it defers (default 30 s). */
+  idleWaitMs: number;
+}
+
+export const DEFAULT_SCAN_TIMING: ScanTiming = {
+  startTimeoutMs: 5_000,
+  finishTimeoutMs: 600_000,
+  pollMs: 100,
+  safetyPollMs: 1_000,
+  idleWaitMs: 30_000,
+};
+
+export interface ScanOutcome {
+  /** 'not observed': neither a start nor the item was seen; the caller's lookup decides (and escalates). */
+  completion: CompletionSignal | 'not observed';
+  scanMs: number;
+  /** Time from OnScanFinished to this function returning (event path only). */
+  detectAfterFinishedMs?: number;
+}
+
+function isScanning(client: KodiClient, steps: StepRecorder): Promise<boolean> {
+  return steps.call('XBMC.GetInfoBooleans Library.IsScanningVideo', () => client.isScanningVideo(), String);
+}
+
+/** Waits (bounded) until the Kodi is not scanning; defers the job (woken by 'scan-finished') when it stays busy. */
+export async function waitUntilIdle(
+  client: KodiClient,
+  steps: StepRecorder,
+  timing: ScanTiming,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!(await isScanning(client, steps))) return;
+  const watcher = new KodiWatcher(client);
+  const started = performance.now();
+  try {
+    while (performance.now() - started < timing.idleWaitMs && !signal?.aborted) {
+      await watcher.next(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs * 5, signal);
+      if (
+        watcher.scanFinished ||
+        !watcher.eventsReliable ||
+        performance.now() - started >= timing.idleWaitMs
+      ) {
+        watcher.resetScan();
+        if (!(await isScanning(client, steps))) {
+          steps.note('wait for idle', 'Kodi finished its scan', performance.now() - started);
+          return;
+        }
+      }
+    }
+  } finally {
+    watcher.dispose();
+  }
+  throw new BusyError(
+    `${describeKodi(client.endpoint)} is still scanning after ${Math.round(timing.idleWaitMs / 1000)} s (a scan started ` +
+      `by someone else); a Scan now would cancel it and add nothing, so the job waits for it to finish`,
+    ['scan-finished'],
+    timing.idleWaitMs,
+  );
+}
+
+/**
+ * Sends `VideoLibrary.Scan` (of `directory`, or the whole library when undefined) through `watcher` (created by the
+ * caller before anything else) and waits for it to end. `isPresent` is the item lookup used by the polling fallback.
+ */
+export async function scanAndWait(
+  client: KodiClient,
+  steps: StepRecorder,
+  watcher: KodiWatcher,
+  directory: string | undefined,
+  isPresent: () => Promise<boolean>,
+  timing: ScanTiming,
+  signal?: AbortSignal,
+): Promise<ScanOutcome> {
+  watcher.resetScan();
+  const sent = performance.now();
+  await steps.call(
+    `VideoLibrary.Scan ${directory === undefined ? '(whole library)' : `"${directory}"`}`,
+    () => client.scan(directory),
+  );
+  let polled = false;
+  // Phase 1: see it start (or see its result).
+  for (;;) {
+    if (signal?.aborted) throw new TransientError('job cancelled while waiting for the scan to start');
+    if (watcher.scanStarted || watcher.scanFinished) break;
+    const elapsed = performance.now() - sent;
+    if (elapsed >= timing.startTimeoutMs) {
+      steps.note('wait for scan start', `no start seen within ${timing.startTimeoutMs} ms`, elapsed);
+      return { completion: 'not observed', scanMs: elapsed };
+    }
+    if (!watcher.eventsReliable) {
+      polled = true;
+      if ((await isScanning(client, steps)) || (await isPresent())) break;
+    }
+    await watcher.next(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs, signal);
+  }
+  // Phase 2: see it end.
+  let lastPoll = performance.now();
+  for (;;) {
+    if (signal?.aborted) throw new TransientError('job cancelled while waiting for the scan to finish');
+    const elapsed = performance.now() - sent;
+    if (watcher.scanFinished) {
+      watcher.resetScan();
+      if (!(await isScanning(client, steps))) {
+        const detectAfterFinishedMs = performance.now() - watcher.scanFinishedAt;
+        steps.note('wait for scan end', 'OnScanFinished, IsScanningVideo false', elapsed);
+        return {
+          completion: polled ? 'polling' : 'OnScanFinished event',
+          scanMs: elapsed,
+          detectAfterFinishedMs,
+        };
+      }
+    } else if (!watcher.eventsReliable || performance.now() - lastPoll >= timing.safetyPollMs) {
+      lastPoll = performance.now();
+      if (!(await isScanning(client, steps))) {
+        steps.note('wait for scan end', 'IsScanningVideo false (polled)', elapsed);
+        return { completion: 'polling', scanMs: elapsed };
+      }
+      polled = polled || !watcher.eventsReliable;
+    }
+    if (elapsed >= timing.finishTimeoutMs) {
+      throw new TransientError(
+        `${describeKodi(client.endpoint)} did not finish the scan of ${directory ?? 'the library'} within ` +
+          `${Math.round(timing.finishTimeoutMs / 1000)} s; will look again later`,
+      );
+    }
+    await watcher.next(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs, signal);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * What the sync engine reads and writes, as plain objects: the item's desired state, the group's rules, its
+ * players and mappings, and the per-(item, group) record of what was last verified in Kodi. The engine sees the
+ * database only through `SyncStore` (implemented in ./store-port.ts on top of src/store).
+ */
+import type { KodiEndpoint } from '../kodi/types.js';
+import type { PathMapping } from '../paths/index.js';
+
+export type ItemKind = 'movie' | 'episode';
+export type ItemState = 'published' | 'deleted';
+
+export interface ItemIds {
+  imdb?: string;
+  tmdb?: string;
+  tvdb?: string;
+}
+
+export interface SyncItem {
+  id: number;
+  libraryId: number | null;
+  kind: ItemKind;
+  /** The video file as the manager sees it. */
+  path: string;
+  ids: ItemIds;
+  title: string | null;
+  year: number | null;
+  season: number | null;
+  episode: number | null;
+  state: ItemState;
+  /** Bumped by every re-publish; a job refreshes Kodi when it is newer than what was applied. */
+  revision: number;
+}
+
+export interface SyncLibrary {
+  id: number;
+  name: string;
+  kind: 'movies' | 'tvshows';
+  /** Root folder as the manager sees it. */
+  rootPath: string;
+}
+
+export interface SyncGroup {
+  id: number;
+  name: string;
+  skipActive: boolean;
+  busyPolicy: 'defer' | 'run';
+  maxDeferralMs: number;
+  fullScanFallback: boolean;
+  sharedDatabase: boolean;
+}
+
+export interface SyncPlayer {
+  id: number;
+  groupId: number;
+  name: string;
+  endpoint: KodiEndpoint;
+  /** Higher runs first. */
+  priority: number;
+  enabled: boolean;
+}
+
+export interface ItemSyncRecord {
+  kodiIds: number[];
+  kodiFile: string | null;
+  revisionApplied: number | null;
+  verifiedAt: number | null;
+  evidence: SyncEvidence | null;
+}
+
+export type CompletionSignal =
+  'OnScanFinished event' | 'polling' | 'OnUpdate added' | 'OnRemove + OnUpdate added' | 'lookup';
+
+/** Why a job succeeded: what a fresh lookup in Kodi showed, through which member, and how the wait ended. */
+export interface SyncEvidence {
+  outcome: 'published' | 'refreshed' | 'already in sync' | 'removed' | 'already absent';
+  member: string;
+  kodiIds: number[];
+  file: string | null;
+  /** How the lookup matched: 'file' (exact), 'uniqueid' or 'title+year' (labelled fallbacks). */
+  matchedBy?: 'file' | 'uniqueid' | 'title+year';
+  completion?: CompletionSignal;
+  /** Escalation steps that were needed (e.g. 'rescan folder', 'scan source root'). */
+  escalation?: string[];
+  restored?: Record<string, unknown>;
+  title?: string;
+  art?: Record<string, string>;
+  removedShowId?: number;
+  /** Shared-database groups: the second member that confirmed the change. */
+  confirmedBy?: string;
+  timings: Record<string, number>;
+  notes?: string[];
+}
+
+export interface SyncStore {
+  getItem(itemId: number): Promise<SyncItem | undefined>;
+  getLibrary(libraryId: number): Promise<SyncLibrary | undefined>;
+  getGroup(groupId: number): Promise<SyncGroup | undefined>;
+  listPlayers(groupId: number): Promise<SyncPlayer[]>;
+  listPathMappings(groupId: number): Promise<PathMapping[]>;
+  getItemSync(itemId: number, groupId: number): Promise<ItemSyncRecord | undefined>;
+  saveItemSync(itemId: number, groupId: number, record: ItemSyncRecord): Promise<void>;
+}
