@@ -1,10 +1,11 @@
 // Radarr/Sonarr webhook payloads (fixtures written from the *arr payload classes) → the exact ItemEvents, in order.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { radarrEventsFromPayload } from '../../src/api/webhooks/radarr.js';
 import { sonarrEventsFromPayload } from '../../src/api/webhooks/sonarr.js';
 import { asFolderPath, joinManagerPath, WebhookPayloadError } from '../../src/api/webhooks/common.js';
 import type { ItemEvent, WebhookOutcome } from '../../src/api/webhooks/item-event.js';
+import { validateItemEvent } from '../../src/sync/events.js';
 import { ValidationError } from '../../src/util/errors.js';
 
 function fixture(source: 'radarr' | 'sonarr', name: string): unknown {
@@ -18,7 +19,7 @@ const sonarr = (name: string): WebhookOutcome => sonarrEventsFromPayload(fixture
 const MATRIX_DIR = '/data/media/movies/The Matrix (1999)';
 const matrix = {
   kind: 'movie',
-  ids: { imdb: 'tt0133093', tmdb: 603 },
+  ids: { imdb: 'tt0133093', tmdb: '603' },
   title: 'The Matrix',
   year: 1999,
 } as const;
@@ -28,7 +29,7 @@ const M_2160 = `${MATRIX_DIR}/The Matrix (1999) Remux-2160p.mkv`;
 const SHOW_DIR = '/data/media/tv/Example Show (2020)';
 const show = {
   kind: 'episode',
-  ids: { tvdb: 361234, tmdb: 98765, imdb: 'tt1234567' },
+  ids: { tvdb: '361234', tmdb: '98765', imdb: 'tt1234567' },
   title: 'Example Show',
   year: 2020,
 } as const;
@@ -36,11 +37,28 @@ const S01E01 = `${SHOW_DIR}/Season 01/Example Show (2020) - S01E01 - Pilot [WEBD
 const S01E02_03 = `${SHOW_DIR}/Season 01/Example Show (2020) - S01E02-E03 - Second + Third [WEBDL-1080p].mkv`;
 const S01E02_03_UHD = `${SHOW_DIR}/Season 01/Example Show (2020) - S01E02-E03 - Second + Third [Bluray-2160p].mkv`;
 
-const amelie = { kind: 'movie', ids: { imdb: 'tt0211915', tmdb: 194 }, title: 'Amélie', year: 2001 } as const;
+/** scenario, fixture, events in order, ignoredReason (part of it), folderDeletes and replacements. */
+type Row = [
+  string,
+  string,
+  ItemEvent[],
+  (string | undefined)?,
+  Pick<WebhookOutcome, 'folderDeletes' | 'replacements'>?,
+];
+
+const amelie = {
+  kind: 'movie',
+  ids: { imdb: 'tt0211915', tmdb: '194' },
+  title: 'Amélie',
+  year: 2001,
+} as const;
 const UNC_AMELIE = '\\\\nas\\movies\\Amélie (2001)';
+const UNC_PILOT = '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show - S01E01 - Pilot.mkv';
+const UNC_PILOT_OLD =
+  '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show (2020) - S01E01 [WEBDL-1080p].mkv';
 
 describe('Radarr webhook adapter', () => {
-  const table: [string, string, ItemEvent[], string?][] = [
+  const table: Row[] = [
     ['ignores the Test event (its path is fake)', 'test', [], 'test'],
     [
       'publishes a newly downloaded movie file',
@@ -51,9 +69,11 @@ describe('Radarr webhook adapter', () => {
       'publishes the upgraded file first and removes the replaced one only after it',
       'download-upgrade',
       [
-        { action: 'publish', ...matrix, path: M_2160, replaces: [M_1080] },
+        { action: 'publish', ...matrix, path: M_2160 },
         { action: 'delete', ...matrix, path: M_1080 },
       ],
+      undefined,
+      { replacements: [{ path: M_2160, previousPaths: [M_1080] }] },
     ],
     [
       're-publishes an upgrade that landed on the old path, with no removal',
@@ -68,10 +88,15 @@ describe('Radarr webhook adapter', () => {
           action: 'publish',
           ...matrix,
           path: `${MATRIX_DIR}/The Matrix (1999) {tmdb-603} [Remux-2160p].mkv`,
-          replaces: [M_2160],
         },
         { action: 'delete', ...matrix, path: M_2160 },
       ],
+      undefined,
+      {
+        replacements: [
+          { path: `${MATRIX_DIR}/The Matrix (1999) {tmdb-603} [Remux-2160p].mkv`, previousPaths: [M_2160] },
+        ],
+      },
     ],
     [
       'removes a file the user deleted',
@@ -95,9 +120,11 @@ describe('Radarr webhook adapter', () => {
       [{ action: 'republish', ...matrix, path: M_2160 }],
     ],
     [
-      'removes everything in the folder of a movie deleted with its files',
+      'asks to remove every known item in the folder of a movie deleted with its files',
       'movie-delete-with-files',
-      [{ action: 'delete', ...matrix, path: `${MATRIX_DIR}/` }],
+      [],
+      undefined,
+      { folderDeletes: [{ ...matrix, folder: `${MATRIX_DIR}/` }] },
     ],
     ['ignores a movie deleted without its files', 'movie-delete-without-files', [], 'files were kept'],
     ['ignores Grab', 'grab', [], 'grab'],
@@ -125,15 +152,25 @@ describe('Radarr webhook adapter', () => {
           action: 'publish',
           ...amelie,
           path: `${UNC_AMELIE}\\Amélie (2001) Remux-2160p.mkv`,
-          replaces: [`${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv`],
         },
         { action: 'delete', ...amelie, path: `${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv` },
       ],
+      undefined,
+      {
+        replacements: [
+          {
+            path: `${UNC_AMELIE}\\Amélie (2001) Remux-2160p.mkv`,
+            previousPaths: [`${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv`],
+          },
+        ],
+      },
     ],
     [
       'marks a deleted UNC movie folder with a backslash',
       'windows-unc-movie-delete',
-      [{ action: 'delete', ...amelie, path: `${UNC_AMELIE}\\` }],
+      [],
+      undefined,
+      { folderDeletes: [{ ...amelie, folder: `${UNC_AMELIE}\\` }] },
     ],
     [
       'reads a Radarr v3 payload without instanceName',
@@ -148,9 +185,11 @@ describe('Radarr webhook adapter', () => {
     ],
   ];
 
-  it.each(table)('%s (%s)', (_scenario, name, events, reason) => {
+  it.each(table)('%s (%s)', (_scenario, name, events, reason, extra) => {
     const outcome = radarr(name);
     expect(outcome.events).toEqual(events);
+    expect(outcome.folderDeletes).toEqual(extra?.folderDeletes);
+    expect(outcome.replacements).toEqual(extra?.replacements);
     if (reason === undefined) expect(outcome.ignoredReason).toBeUndefined();
     else expect(outcome.ignoredReason).toContain(reason);
   });
@@ -162,7 +201,7 @@ describe('Radarr webhook adapter', () => {
 
 describe('Sonarr webhook adapter', () => {
   const ep = (season: number, episode: number) => ({ season, episode });
-  const table: [string, string, ItemEvent[], string?][] = [
+  const table: Row[] = [
     ['ignores the Test event (its path is fake)', 'test', [], 'test'],
     [
       'publishes a single-episode file',
@@ -181,10 +220,12 @@ describe('Sonarr webhook adapter', () => {
       'publishes an upgraded multi-episode file, then removes every row of the old file',
       'download-upgrade',
       [
-        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 2), replaces: [S01E02_03] },
-        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 3), replaces: [S01E02_03] },
+        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 2) },
+        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 3) },
         { action: 'delete', ...show, path: S01E02_03 },
       ],
+      undefined,
+      { replacements: [{ path: S01E02_03_UHD, previousPaths: [S01E02_03] }] },
     ],
     [
       're-publishes an upgrade that landed on the old path, with no removal',
@@ -218,21 +259,25 @@ describe('Sonarr webhook adapter', () => {
       'publishes all renamed files before removing any previous name',
       'rename',
       [
-        {
-          action: 'publish',
-          ...show,
-          path: `${SHOW_DIR}/Season 01/Example Show - S01E01 - Pilot.mkv`,
-          replaces: [S01E01],
-        },
+        { action: 'publish', ...show, path: `${SHOW_DIR}/Season 01/Example Show - S01E01 - Pilot.mkv` },
         {
           action: 'publish',
           ...show,
           path: `${SHOW_DIR}/Season 01/Example Show - S01E02-E03 - Second + Third.mkv`,
-          replaces: [S01E02_03],
         },
         { action: 'delete', ...show, path: S01E01 },
         { action: 'delete', ...show, path: S01E02_03 },
       ],
+      undefined,
+      {
+        replacements: [
+          { path: `${SHOW_DIR}/Season 01/Example Show - S01E01 - Pilot.mkv`, previousPaths: [S01E01] },
+          {
+            path: `${SHOW_DIR}/Season 01/Example Show - S01E02-E03 - Second + Third.mkv`,
+            previousPaths: [S01E02_03],
+          },
+        ],
+      },
     ],
     [
       'removes every episode row of a file the user deleted',
@@ -265,9 +310,11 @@ describe('Sonarr webhook adapter', () => {
       ],
     ],
     [
-      'removes everything in the folder of a series deleted with its files',
+      'asks to remove every known episode in the folder of a series deleted with its files',
       'series-delete-with-files',
-      [{ action: 'delete', ...show, path: `${SHOW_DIR}/` }],
+      [],
+      undefined,
+      { folderDeletes: [{ ...show, folder: `${SHOW_DIR}/` }] },
     ],
     ['ignores a series deleted without its files', 'series-delete-without-files', [], 'files were kept'],
     ['ignores Grab', 'grab', [], 'grab'],
@@ -282,7 +329,7 @@ describe('Sonarr webhook adapter', () => {
         {
           action: 'publish',
           kind: 'episode',
-          ids: { tvdb: 380001 },
+          ids: { tvdb: '380001' },
           title: 'Café Society',
           year: 2019,
           path: 'E:\\TV\\Café Society (2019)\\Season 01\\Café Society - S01E04 - Épilogue.mkv',
@@ -297,22 +344,23 @@ describe('Sonarr webhook adapter', () => {
         {
           action: 'publish',
           ...show,
-          path: '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show - S01E01 - Pilot.mkv',
-          replaces: [
-            '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show (2020) - S01E01 [WEBDL-1080p].mkv',
-          ],
+          path: UNC_PILOT,
         },
         {
           action: 'delete',
           ...show,
-          path: '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show (2020) - S01E01 [WEBDL-1080p].mkv',
+          path: UNC_PILOT_OLD,
         },
       ],
+      undefined,
+      { replacements: [{ path: UNC_PILOT, previousPaths: [UNC_PILOT_OLD] }] },
     ],
     [
       'marks a deleted UNC series folder with a backslash',
       'windows-unc-series-delete',
-      [{ action: 'delete', ...show, path: '\\\\nas\\tv\\Example Show (2020)\\' }],
+      [],
+      undefined,
+      { folderDeletes: [{ ...show, folder: '\\\\nas\\tv\\Example Show (2020)\\' }] },
     ],
     [
       'reads a Sonarr v3 payload without instanceName',
@@ -321,7 +369,7 @@ describe('Sonarr webhook adapter', () => {
         {
           action: 'publish',
           kind: 'episode',
-          ids: { tvdb: 361234, imdb: 'tt1234567' },
+          ids: { tvdb: '361234', imdb: 'tt1234567' },
           title: 'Example Show',
           path: '/tv/Example Show (2020)/Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv',
           ...ep(1, 1),
@@ -335,7 +383,7 @@ describe('Sonarr webhook adapter', () => {
         {
           action: 'delete',
           kind: 'episode',
-          ids: { tvdb: 361234, imdb: 'tt1234567' },
+          ids: { tvdb: '361234', imdb: 'tt1234567' },
           title: 'Example Show',
           path: '/tv/Example Show (2020)/Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv',
           ...ep(1, 1),
@@ -344,9 +392,11 @@ describe('Sonarr webhook adapter', () => {
     ],
   ];
 
-  it.each(table)('%s (%s)', (_scenario, name, events, reason) => {
+  it.each(table)('%s (%s)', (_scenario, name, events, reason, extra) => {
     const outcome = sonarr(name);
     expect(outcome.events).toEqual(events);
+    expect(outcome.folderDeletes).toEqual(extra?.folderDeletes);
+    expect(outcome.replacements).toEqual(extra?.replacements);
     if (reason === undefined) expect(outcome.ignoredReason).toBeUndefined();
     else expect(outcome.ignoredReason).toContain(reason);
   });
@@ -475,5 +525,23 @@ describe('manager path joining', () => {
     expect(radarrEventsFromPayload(payload).events[0]?.path).toBe(
       'D:\\Media\\Movies\\Amélie (2001)\\Amélie (2001) Bluray-1080p.mkv',
     );
+  });
+});
+
+describe('every fixture gives events the sync engine accepts', () => {
+  const all = (['radarr', 'sonarr'] as const).flatMap((source) =>
+    readdirSync(new URL(`../fixtures/webhooks/${source}/`, import.meta.url))
+      .filter((file) => file.endsWith('.json'))
+      .map((file): [string, string] => [source, file.replace(/\.json$/, '')]),
+  );
+
+  it.each(all)('%s %s passes validateItemEvent unchanged', (source, name) => {
+    const outcome = source === 'radarr' ? radarr(name) : sonarr(name);
+    for (const [i, event] of outcome.events.entries()) {
+      expect(validateItemEvent(event, `events[${i}]`)).toEqual(event);
+    }
+    expect(
+      outcome.events.length > 0 || outcome.ignoredReason !== undefined || outcome.folderDeletes !== undefined,
+    ).toBe(true);
   });
 });
