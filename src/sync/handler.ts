@@ -38,7 +38,7 @@ export interface SyncJobContext {
 
 export interface SyncEngineDeps {
   store: SyncStore;
-  clientFor: (player: SyncPlayer) => KodiClient;
+  clientFor: (player: SyncPlayer) => KodiClient | Promise<KodiClient>;
   timing?: Partial<ScanTiming>;
   logger?: Logger;
   now?: () => number;

@@ -12,6 +12,8 @@ export type WakeListener = (groupId: number, reason: WakeReason) => void;
 
 interface Entry {
   client: KodiClient;
+  /** Until the first acquire: the WebSocket may still be connecting. */
+  fresh: boolean;
   key: string;
   groupId: number;
   off: (() => void)[];
@@ -66,7 +68,21 @@ export class KodiPool {
       }),
     ];
     client.start();
-    this.entries.set(player.id, { client, key, groupId: player.groupId, off });
+    this.entries.set(player.id, { client, key, fresh: true, groupId: player.groupId, off });
+    return client;
+  }
+
+  /**
+   * The client, and on its first use a short wait for its WebSocket: without it the first job would run blind to
+   * notifications (polling fallback) only because the socket was still connecting.
+   */
+  async acquire(player: SyncPlayer, webSocketWaitMs = 2_000): Promise<KodiClient> {
+    const client = this.clientFor(player);
+    const entry = this.entries.get(player.id);
+    if (entry?.fresh) {
+      entry.fresh = false;
+      if (player.endpoint.wsPort) await client.waitForWebSocket(webSocketWaitMs);
+    }
     return client;
   }
 

@@ -45,7 +45,7 @@ async function probe(client: KodiClient, steps: StepRecorder, skipActive: boolea
 export async function chooseMembers(
   group: SyncGroup,
   players: readonly SyncPlayer[],
-  clientFor: (player: SyncPlayer) => KodiClient,
+  clientFor: (player: SyncPlayer) => KodiClient | Promise<KodiClient>,
   steps: StepRecorder,
   deferredForMs: number,
 ): Promise<MemberChoice> {
@@ -56,8 +56,8 @@ export async function chooseMembers(
   const answering: Member[] = [];
   const failures: string[] = [];
   for (const player of enabled) {
-    const client = clientFor(player);
     try {
+      const client = await clientFor(player);
       answering.push({ player, client, playing: await probe(client, steps, group.skipActive) });
     } catch (error) {
       if (retryClassOf(error) !== 'transient') throw error;

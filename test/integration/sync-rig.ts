@@ -1,0 +1,158 @@
+/**
+ * A Kodi Sync engine wired for tests: a real store (SQLite in a temp dir), a movies and a TV library, one player
+ * group per Kodi list (members in priority order), path mappings, the KodiPool and the sync job handler.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KodiSimulator } from '../../src/kodi-sim/index.js';
+import type { KodiEndpoint } from '../../src/kodi/types.js';
+import {
+  createLibrary,
+  createPathMapping,
+  createPlayer,
+  createPlayerGroup,
+  openStore,
+  setGroupLibraries,
+  type PlayerGroupInput,
+  type Store,
+} from '../../src/store/index.js';
+import { createSyncJobHandler, type SyncJob } from '../../src/sync/handler.js';
+import { KodiPool } from '../../src/sync/kodi-pool.js';
+import type { ScanTiming } from '../../src/sync/scan-wait.js';
+import { createSyncStore } from '../../src/sync/store-port.js';
+import type { SyncStore } from '../../src/sync/types.js';
+
+export interface RigGroup {
+  name: string;
+  members: KodiEndpoint[];
+  options?: Omit<PlayerGroupInput, 'name'>;
+  mappings?: { managerPrefix: string; kodiPrefix: string }[];
+}
+
+export interface Rig {
+  store: Store;
+  syncStore: SyncStore;
+  pool: KodiPool;
+  handler: ReturnType<typeof createSyncJobHandler>;
+  groupIds: number[];
+  moviesLibraryId: number;
+  tvLibraryId: number;
+  wakes: { groupId: number; reason: string }[];
+  close(): Promise<void>;
+}
+
+export async function startRig(options: {
+  moviesRoot: string;
+  tvRoot: string;
+  groups: RigGroup[];
+  timing?: Partial<ScanTiming>;
+}): Promise<Rig> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sync-rig-'));
+  const store = await openStore({ dataDir });
+  const movies = await createLibrary(store.db, {
+    name: 'Movies',
+    kind: 'movies',
+    rootPath: options.moviesRoot,
+  });
+  const tv = await createLibrary(store.db, { name: 'TV', kind: 'tvshows', rootPath: options.tvRoot });
+  const groupIds: number[] = [];
+  for (const g of options.groups) {
+    const group = await createPlayerGroup(store.db, { name: g.name, ...g.options });
+    groupIds.push(group.id);
+    await setGroupLibraries(store.db, group.id, [movies.id, tv.id]);
+    for (const [i, member] of g.members.entries()) {
+      await createPlayer(store.db, {
+        groupId: group.id,
+        name: member.name,
+        host: member.host,
+        httpPort: member.httpPort,
+        wsPort: member.wsPort ?? null,
+        username: member.username ?? null,
+        password: member.password ?? null,
+        priority: 100 - i,
+      });
+    }
+    for (const m of g.mappings ?? []) await createPathMapping(store.db, { groupId: group.id, ...m });
+  }
+  const wakes: { groupId: number; reason: string }[] = [];
+  const pool = new KodiPool({
+    clientOptions: { reconnectMinMs: 50, reconnectMaxMs: 500, callTimeoutMs: 5_000 },
+    onWake: (groupId, reason) => wakes.push({ groupId, reason }),
+  });
+  const syncStore = createSyncStore(store.db);
+  const handler = createSyncJobHandler({
+    store: syncStore,
+    clientFor: (player) => pool.acquire(player),
+    timing: { startTimeoutMs: 2_000, idleWaitMs: 5_000, ...options.timing },
+  });
+  return {
+    store,
+    syncStore,
+    pool,
+    handler,
+    groupIds,
+    moviesLibraryId: movies.id,
+    tvLibraryId: tv.id,
+    wakes,
+    close: async () => {
+      await pool.close();
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the handler once as the queue would, collecting steps. */
+export async function runOnce(
+  rig: Rig,
+  job: SyncJob,
+): Promise<{ result?: Awaited<ReturnType<Rig['handler']>>; error?: Error; steps: string[] }> {
+  const steps: string[] = [];
+  const ctx = {
+    signal: new AbortController().signal,
+    step: (call: string, answer: string) => steps.push(`${call} → ${answer}`),
+  };
+  try {
+    return { result: await rig.handler(job, ctx), steps };
+  } catch (error) {
+    return { error: error as Error, steps };
+  }
+}
+
+interface ScanSpy {
+  /** Scan requests that arrived while this Kodi (or a Kodi sharing its library) was scanning. */
+  violations: string[];
+  /** Every Scan request, in order ('(all)' for a whole-library scan). */
+  scans: string[];
+}
+
+const spies = new WeakMap<KodiSimulator, ScanSpy>();
+
+/**
+ * Records, inside the simulator, whether each Scan arrived while a scan ran there or on a simulator sharing its
+ * library (a spy on the simulator's library queue; the behaviour is untouched).
+ */
+export function spyOnScans(sim: KodiSimulator, sharing: KodiSimulator[] = []): ScanSpy {
+  const spy: ScanSpy = { violations: [], scans: [] };
+  const jobs = (
+    sim as unknown as {
+      context: { jobs: { isScanningVideo: boolean; requestScan(d: string | undefined): void } };
+    }
+  ).context.jobs;
+  const original = jobs.requestScan.bind(jobs);
+  jobs.requestScan = (directory) => {
+    const label = directory ?? '(all)';
+    spy.scans.push(label);
+    if (jobs.isScanningVideo || sharing.some((other) => other.isScanningVideo)) spy.violations.push(label);
+    original(directory);
+  };
+  spies.set(sim, spy);
+  return spy;
+}
+
+export function assertNoScanWhileScanning(kodi: { sim: KodiSimulator }): void {
+  const spy = spies.get(kodi.sim);
+  if (!spy) throw new Error('spyOnScans was not called for this simulator');
+  if (spy.violations.length > 0) throw new Error(`Scan sent while scanning: ${spy.violations.join(', ')}`);
+}
