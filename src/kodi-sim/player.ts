@@ -14,6 +14,8 @@ type ItemRef = { id: number; type: string } | { type: 'unknown'; title: string }
 interface Playing {
   file: string;
   ref: ItemRef;
+  /** The label Kodi gave the item when playback started; kept after the item leaves the library. */
+  label: string;
   speed: number;
 }
 
@@ -41,12 +43,12 @@ export class SimPlayer {
 
   /** Starts playing `file`; resolves after OnAVStart, when Kodi reports it playing. */
   async play(file: string): Promise<void> {
-    if (this.playing) this.stop();
+    if (this.playing) await this.stop();
     const library = this.ctx().library.itemForFile(file);
     const ref: ItemRef = library
       ? { id: library.id, type: library.type }
       : { type: 'unknown', title: stem(file) };
-    const playing: Playing = { file, ref, speed: 1 };
+    const playing: Playing = { file, ref, label: library?.title ?? stem(file), speed: 1 };
     this.playing = playing;
     await delay(5);
     if (this.playing !== playing) return;
@@ -56,10 +58,16 @@ export class SimPlayer {
     this.ctx().notify('Player.OnAVStart', { item: ref, player: { playerid: 1, speed: 1 } });
   }
 
-  stop(): void {
+  /** Stops at once (GetActivePlayers is empty right away); the notifications follow the answer (§10). */
+  async stop(): Promise<void> {
     const playing = this.playing;
     if (!playing) return;
     this.playing = undefined;
+    await delay(1);
+    this.announceStop(playing);
+  }
+
+  private announceStop(playing: Playing): void {
     const ctx = this.ctx();
     if ('id' in playing.ref) {
       // Stopping writes lastplayed (§10) and Kodi announces an OnUpdate for the item before OnStop.
@@ -90,7 +98,7 @@ export class SimPlayer {
     const library = this.ctx().library.itemForFile(playing.file);
     const item: Record<string, unknown> = library
       ? { id: library.id, label: library.title, type: library.type }
-      : { label: 'title' in playing.ref ? playing.ref.title : stem(playing.file), type: 'unknown' };
+      : { label: playing.label, type: 'unknown' };
     if (properties.includes('file')) item.file = playing.file;
     if (properties.includes('title')) item.title = library?.title ?? '';
     return item;

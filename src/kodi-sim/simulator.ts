@@ -171,16 +171,15 @@ export class KodiSimulator {
   }
 
   /** Someone presses Stop. */
-  stopPlayback(): Promise<void> {
-    this.context.player.stop();
-    return Promise.resolve();
+  async stopPlayback(): Promise<void> {
+    await this.context.player.stop();
   }
 
   /** Kodi quits: jobs cancelled, System.OnQuit, sockets closed; the temp media folder is removed if it made one. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     await this.context.jobs.stop();
-    this.context.player.stop();
+    await this.context.player.stop();
     await this.transport.shutdown();
     this.stopped = true;
     if (this.ownsMediaDir) await rm(this.mediaDir, { recursive: true, force: true });

@@ -46,7 +46,7 @@ export const playerMethods: MethodTable = {
 
   'Player.Stop': (params, ctx) => {
     activePlayer(params, ctx);
-    ctx.player.stop();
+    void ctx.player.stop();
     return OK;
   },
 
