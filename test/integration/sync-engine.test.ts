@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createItem } from '../../src/store/index.js';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
 import type { SyncJob } from '../../src/sync/handler.js';
-import { assertNoScanWhileScanning, runOnce, spyOnScans, startRig, type Rig } from './sync-rig.js';
+import {
+  assertNoScanWhileScanning,
+  memberClient,
+  must,
+  runOnce,
+  spyOnScans,
+  startRig,
+  type Rig,
+} from './sync-rig.js';
 
 // The engine's job handler alone, over real sockets against the simulator (the queue is covered in sync-*.test.ts).
 describe('sync job handler against the simulator', () => {
@@ -37,7 +45,12 @@ describe('sync job handler against the simulator', () => {
       title: 'The Matrix',
       year: 1999,
     });
-    const job = { id: 1, lane: rig.groupIds[0]!, itemId: item.id, payload: { itemId: item.id } };
+    const job = {
+      id: 1,
+      lane: must(rig.groupIds[0], 'a group'),
+      itemId: item.id,
+      payload: { itemId: item.id },
+    };
     const first = await runOnce(rig, job);
     expect(first.error).toBeUndefined();
     expect(first.result).toMatchObject({
@@ -72,7 +85,12 @@ describe('sync job handler against the simulator', () => {
       state: 'published',
       libraryId: input.kind === 'movie' ? rig.moviesLibraryId : rig.tvLibraryId,
     });
-    return { id: created.id, lane: rig.groupIds[0]!, itemId: created.id, payload: { itemId: created.id } };
+    return {
+      id: created.id,
+      lane: must(rig.groupIds[0], 'a group'),
+      itemId: created.id,
+      payload: { itemId: created.id },
+    };
   }
 
   async function bump(rig: Rig, job: SyncJob, state: 'published' | 'deleted' = 'published'): Promise<void> {
@@ -109,15 +127,15 @@ describe('sync job handler against the simulator', () => {
     const movie = await kodi.writeMovie({ title: 'Watched', year: 2001 });
     const job = await item(rig, { kind: 'movie', path: movie.file });
     expect((await runOnce(rig, job)).result?.outcome).toBe('published');
-    const id = kodi.sim.movies()[0]!.movieid;
-    const client = await rig.pool.acquire((await rig.syncStore.listPlayers(rig.groupIds[0]!))[0]!);
+    const id = must(kodi.sim.movies()[0], 'a movie').movieid;
+    const client = await memberClient(rig);
     await client.setMovieDetails(id, { playcount: 2, lastplayed: '2020-01-02 03:04:05', userrating: 7 });
     await kodi.writeMovie({ title: 'Watched', year: 2001, nfoTitle: 'Watched (edited)' });
     await bump(rig, job);
     const refreshed = await runOnce(rig, job);
     expect(refreshed.error).toBeUndefined();
     expect(refreshed.result).toMatchObject({ outcome: 'refreshed', title: 'Watched (edited)' });
-    const after = kodi.sim.movies()[0]!;
+    const after = must(kodi.sim.movies()[0], 'a movie');
     expect(after).toMatchObject({ playcount: 2, lastplayed: '2020-01-02 03:04:05', userrating: 7 });
   });
 
@@ -154,7 +172,7 @@ describe('sync job handler against the simulator', () => {
     const { kodi, rig } = await setUp();
     for (let i = 0; i < 5; i++) await kodi.writeMovie({ title: `Other ${i}`, year: 1990 + i });
     kodi.sim.settings.scanMsPerItem = 60;
-    const client = await rig.pool.acquire((await rig.syncStore.listPlayers(rig.groupIds[0]!))[0]!);
+    const client = await memberClient(rig);
     await client.scan(kodi.moviesRoot);
     spyOnScans(kodi.sim);
     const movie = await kodi.writeMovie({ title: 'Mine', year: 2010 });

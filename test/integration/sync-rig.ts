@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KodiSimulator } from '../../src/kodi-sim/index.js';
+import type { KodiClient } from '../../src/kodi/client.js';
 import type { KodiEndpoint } from '../../src/kodi/types.js';
 import {
   createLibrary,
@@ -155,4 +156,16 @@ export function assertNoScanWhileScanning(kodi: { sim: KodiSimulator }): void {
   const spy = spies.get(kodi.sim);
   if (!spy) throw new Error('spyOnScans was not called for this simulator');
   if (spy.violations.length > 0) throw new Error(`Scan sent while scanning: ${spy.violations.join(', ')}`);
+}
+
+/** The value, or a test failure saying what was missing (instead of a non-null assertion). */
+export function must<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what}`);
+  return value;
+}
+
+/** The started client of a group's first member, for arranging state in Kodi (playcount, a foreign scan…). */
+export async function memberClient(rig: Rig, groupIndex = 0, memberIndex = 0): Promise<KodiClient> {
+  const players = await rig.syncStore.listPlayers(must(rig.groupIds[groupIndex], 'a group'));
+  return rig.pool.acquire(must(players[memberIndex], 'a member'));
 }
