@@ -4,6 +4,7 @@
  * itself on the program; this file only lists them.
  */
 import { Command } from 'commander';
+import { registerItemsCommand } from './commands/items.js';
 import { registerKodiCommand } from './commands/kodi.js';
 
 const program = new Command();
@@ -16,6 +17,7 @@ program
   .option('--data-dir <dir>', 'data folder of the service (env KODI_SYNC_DATA_DIR; default ./data)')
   .option('--json', 'print JSON for scripts instead of human output');
 
+registerItemsCommand(program);
 registerKodiCommand(program);
 
 await program.parseAsync(process.argv);
