@@ -109,8 +109,9 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
   });
 
   await app.register(
-    async (scoped) => {
-      await registerRoutes(scoped.withTypeProvider<ZodTypeProvider>(), deps);
+    (scoped, _options, done) => {
+      registerRoutes(scoped.withTypeProvider<ZodTypeProvider>(), deps);
+      done();
     },
     { prefix: deps.urlBase },
   );

@@ -7,6 +7,7 @@ import type { SecretRegistry } from '../config/secrets.js';
 import type { Store } from '../store/open.js';
 import type { ApiKeyCheck } from './auth.js';
 import type { ApiMetrics } from './metrics.js';
+import type { PlayerMonitor } from './player-monitor.js';
 
 export interface DemoStatus {
   /** Simulated Kodis are running and configured. */
@@ -27,4 +28,7 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   demo(): DemoStatus;
   startedAt: number;
+  players: PlayerMonitor;
+  /** Groups, players or mappings changed: reconnect Kodis, refresh live state. */
+  onConfigurationChange(): void;
 }

@@ -3,9 +3,20 @@
  */
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
+import { registerGroupRoutes } from './groups.js';
+import { registerLibraryRoutes } from './libraries.js';
+import { registerMappingRoutes } from './mappings.js';
+import { registerPlayerRoutes } from './players.js';
 import { registerSystemRoutes } from './system.js';
+import { registerTaskRoutes } from './tasks.js';
+import { registerTestMappingRoute } from './test-mapping.js';
 
-export async function registerRoutes(app: ApiApp, deps: ApiDeps): Promise<void> {
+export function registerRoutes(app: ApiApp, deps: ApiDeps): void {
   registerSystemRoutes(app, deps);
-  await Promise.resolve();
+  registerLibraryRoutes(app, deps);
+  registerGroupRoutes(app, deps);
+  registerTestMappingRoute(app, deps);
+  registerPlayerRoutes(app, deps);
+  registerMappingRoutes(app, deps);
+  registerTaskRoutes(app, deps);
 }
