@@ -4,3 +4,10 @@ export type { SimFaults } from './faults.js';
 export type { CallRecord, Transport } from './dispatch.js';
 export type { SimEpisode, SimMovie, SimTVShow } from './library.js';
 export type { SimSettings, SimToast } from './context.js';
+export {
+  writeDemoLibrary,
+  writeDemoMovie,
+  type DemoEpisode,
+  type DemoLibrary,
+  type DemoMovie,
+} from './demo-library.js';
