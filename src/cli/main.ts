@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { registerItemsCommand } from './commands/items.js';
 import { registerKodiCommand } from './commands/kodi.js';
+import { registerSimCommand } from './commands/sim.js';
 
 const program = new Command();
 program
@@ -19,5 +20,6 @@ program
 
 registerItemsCommand(program);
 registerKodiCommand(program);
+registerSimCommand(program);
 
 await program.parseAsync(process.argv);
