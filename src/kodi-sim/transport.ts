@@ -142,14 +142,19 @@ export class SimTransport implements FaultTransport {
     ws.on('close', () => this.clients.delete(client));
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) return;
-      void this.dispatcher.handle(data.toString('utf8'), 'ws').then((outcome) => {
-        if (outcome.reset) {
+      this.dispatcher
+        .handle(data.toString('utf8'), 'ws')
+        .then((outcome) => {
+          if (outcome.reset) {
+            socket.destroy();
+            this.clients.delete(client);
+          } else if (outcome.body !== null) {
+            this.send(ws, outcome.body);
+          }
+        })
+        .catch(() => {
           socket.destroy();
-          this.clients.delete(client);
-        } else if (outcome.body !== null) {
-          this.send(ws, outcome.body);
-        }
-      });
+        });
     });
   }
 
