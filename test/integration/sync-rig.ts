@@ -18,7 +18,12 @@ import {
   type PlayerGroupInput,
   type Store,
 } from '../../src/store/index.js';
-import { createSyncJobHandler, type SyncJob } from '../../src/sync/handler.js';
+import { JobQueue } from '../../src/queue/queue.js';
+import type { Job } from '../../src/queue/types.js';
+import { Worker } from '../../src/queue/worker.js';
+import type { ItemEvent } from '../../src/sync/events.js';
+import { createSyncJobHandler, SYNC_JOB_KIND, type SyncJob } from '../../src/sync/handler.js';
+import { submitItemEvents, syncJobPayload } from '../../src/sync/submit.js';
 import { KodiPool } from '../../src/sync/kodi-pool.js';
 import type { ScanTiming } from '../../src/sync/scan-wait.js';
 import { createSyncStore } from '../../src/sync/store-port.js';
@@ -40,14 +45,23 @@ export interface Rig {
   moviesLibraryId: number;
   tvLibraryId: number;
   wakes: { groupId: number; reason: string }[];
+  queue: JobQueue;
+  worker: Worker;
+  /** Submits events as the API would; returns the batch. */
+  submit(events: ItemEvent[]): Promise<{ batchId: number; jobIds: number[] }>;
+  /** Waits until every job of the batch satisfies `done` (default: finished), then returns them. */
+  waitForBatch(batchId: number, done?: (job: Job) => boolean, timeoutMs?: number): Promise<Job[]>;
   close(): Promise<void>;
 }
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export async function startRig(options: {
   moviesRoot: string;
   tvRoot: string;
   groups: RigGroup[];
   timing?: Partial<ScanTiming>;
+  backoff?: { baseMs?: number; maxDelayMs?: number; giveUpAfterMs?: number };
 }): Promise<Rig> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sync-rig-'));
   const store = await openStore({ dataDir });
@@ -77,9 +91,17 @@ export async function startRig(options: {
     for (const m of g.mappings ?? []) await createPathMapping(store.db, { groupId: group.id, ...m });
   }
   const wakes: { groupId: number; reason: string }[] = [];
+  const queue = new JobQueue(store, {
+    kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+    backoff: { baseMs: 200, factor: 2, maxDelayMs: 1_000, jitter: 0, ...options.backoff },
+  });
+  await queue.start();
   const pool = new KodiPool({
     clientOptions: { reconnectMinMs: 50, reconnectMaxMs: 500, callTimeoutMs: 5_000 },
-    onWake: (groupId, reason) => wakes.push({ groupId, reason }),
+    onWake: (groupId, reason) => {
+      wakes.push({ groupId, reason });
+      queue.wake(groupId, reason).catch(() => undefined);
+    },
   });
   const syncStore = createSyncStore(store.db);
   const handler = createSyncJobHandler({
@@ -87,7 +109,33 @@ export async function startRig(options: {
     clientFor: (player) => pool.acquire(player),
     timing: { startTimeoutMs: 2_000, idleWaitMs: 5_000, ...options.timing },
   });
+  const worker = new Worker(queue, (job, ctx) => handler(job, ctx), {
+    concurrency: 8,
+    pollMs: 50,
+    leaseMs: 30_000,
+  });
+  worker.start();
+  const waitForBatch = async (
+    batchId: number,
+    done = (job: Job) => FINISHED.has(job.state),
+    timeoutMs = 20_000,
+  ): Promise<Job[]> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const jobs = await queue.listJobs({ batchId });
+      if (jobs.length > 0 && jobs.every(done)) return jobs;
+      if (Date.now() > until)
+        throw new Error(
+          `batch ${batchId} not done: ${jobs.map((j) => `${j.id} ${j.state} ${j.lastError ?? ''}`).join('; ')}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
   return {
+    queue,
+    worker,
+    submit: (events) => submitItemEvents({ db: store.db, dialect: store.dialect, queue }, events),
+    waitForBatch,
     store,
     syncStore,
     pool,
@@ -97,6 +145,8 @@ export async function startRig(options: {
     tvLibraryId: tv.id,
     wakes,
     close: async () => {
+      await worker.stop();
+      await queue.close();
       await pool.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
