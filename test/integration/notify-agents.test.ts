@@ -1,7 +1,5 @@
 // Each notification agent against a local HTTP receiver standing in for the real service: the exact request, the
 // limits, non-ASCII text, and the service's error answers (429, 401, 424, 204, silence), with secrets never leaked.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appriseAgent, ApprisePartialFailureError } from '../../src/notify/apprise.js';
 import { discordAgent } from '../../src/notify/discord.js';
@@ -11,50 +9,9 @@ import { ntfyAgent } from '../../src/notify/ntfy.js';
 import { pushoverAgent } from '../../src/notify/pushover.js';
 import type { NotificationAgent, NotificationMessage } from '../../src/notify/types.js';
 import { PermanentError, TransientError, ValidationError } from '../../src/util/errors.js';
+import { closeReceivers, receiver, stopReceivers, type Received } from './notify-receiver.js';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-type Reply = (res: ServerResponse, request: Received, index: number) => void;
-
-interface Receiver {
-  url: string;
-  requests: Received[];
-}
-
-const servers: { close(): void; closeAllConnections(): void }[] = [];
-
-/** A service stand-in on 127.0.0.1 (random port) that records every request and answers with `reply`. */
-async function receiver(reply: Reply = (res) => res.writeHead(204).end()): Promise<Receiver> {
-  const requests: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(request);
-      reply(res, request, requests.length - 1);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-}
-
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
+afterEach(closeReceivers);
 
 const message = (over: Partial<NotificationMessage> = {}): NotificationMessage => ({
   type: 'job-failed',
@@ -379,7 +336,7 @@ describe('Gotify', () => {
 
   it('turns a refused connection into a TransientError', async () => {
     const gotify = await receiver();
-    for (const server of servers.splice(0)) server.close();
+    stopReceivers();
     const error = await failure(send(gotifyAgent, { serverUrl: gotify.url, token: GOTIFY_TOKEN }));
     expect(error).toBeInstanceOf(TransientError);
     expect(error.message).toMatch(/Gotify: cannot reach http:\/\/127\.0\.0\.1:\d+\/message/);
