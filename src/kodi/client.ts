@@ -237,12 +237,14 @@ export class KodiClient extends KodiConnection {
     return result.files ?? [];
   }
 
+  /** -32602 when the file is missing or outside every source. `media:'video'` adds the library id and type. */
   async getFileDetails(
     file: string,
     options: { media?: 'video' | 'files'; properties?: readonly string[] } = {},
   ): Promise<KodiFileDetails> {
     const result = await this.call<{ filedetails: KodiFileDetails }>('Files.GetFileDetails', {
       file,
+      properties: ['file'],
       ...options,
     });
     return result.filedetails;

@@ -158,13 +158,16 @@ export interface KodiApplicationVersion {
   tagversion?: string;
 }
 
-/** `Files.GetFileDetails` → filedetails; more fields (size, lastmodified…) when requested. */
+/**
+ * `Files.GetFileDetails` → filedetails. Kodi 20.1 always sends `label` and `type` ('unknown', or the library type with
+ * `id` when `media:'video'`), `file`/`size`/`lastmodified`/`title` only when asked for, and no `filetype`.
+ */
 export interface KodiFileDetails {
-  file: string;
-  filetype: 'file' | 'directory';
   label: string;
+  type: string;
+  file?: string;
   id?: number;
-  type?: string;
+  title?: string;
   size?: number;
   lastmodified?: string;
 }
