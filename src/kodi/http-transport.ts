@@ -14,6 +14,9 @@ import {
 import { isRecord, rpcOutcome, rpcRequest, type RpcParams } from './jsonrpc.js';
 import type { KodiEndpoint } from './types.js';
 
+/** Kodi's web server aborts larger POST bodies (kodi-jsonrpc.md §10). */
+const MAX_BODY_BYTES = 65_536;
+
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'EHOSTUNREACH',
@@ -59,6 +62,12 @@ export class HttpTransport {
 
   async call(method: string, params: RpcParams | undefined, timeoutMs: number): Promise<unknown> {
     const body = JSON.stringify(rpcRequest(this.nextId++, method, params));
+    if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+      throw new KodiProtocolError(
+        this.endpoint.name,
+        `${method} for ${this.kodi} is ${Buffer.byteLength(body)} bytes; Kodi's web server aborts requests over 64 KiB`,
+      );
+    }
     const signal = AbortSignal.timeout(timeoutMs);
     let status: number;
     let text: string;
