@@ -13,9 +13,22 @@ import type { Config } from './config/load.js';
 import { createServiceLogger } from './config/logging.js';
 import { maskedConfig } from './config/mask.js';
 import { SecretRegistry } from './config/secrets.js';
-import { listPlayerGroups, listPlayersWithSecrets, openStore } from './store/index.js';
+import type { DemoStatus } from './api/deps.js';
+import { watchForNotifications } from './api/watchers.js';
+import { createNotifier, defaultAgents } from './notify/index.js';
+import { JobQueue } from './queue/queue.js';
+import { Worker } from './queue/worker.js';
+import {
+  listNotificationChannels,
+  listPlayerGroups,
+  listPlayersWithSecrets,
+  openStore,
+  pruneActivity,
+} from './store/index.js';
+import { createSyncJobHandler, SYNC_JOB_KIND } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { createSyncStore } from './sync/store-port.js';
+import { syncJobPayload } from './sync/submit.js';
 import type { SyncPlayer } from './sync/types.js';
 import { errorMessage } from './util/errors.js';
 
@@ -33,8 +46,15 @@ export interface RunningService {
   apiKey: string | undefined;
   logger: Logger;
   logFile: string;
+  /** Demo mode tells the status endpoint whether it runs. */
+  setDemoStatus(status: DemoStatus): void;
   stop(): Promise<void>;
 }
+
+const DAY_MS = 24 * 3_600_000;
+const NO_KODI_HINT =
+  'No Kodi is configured yet. Add one with POST /api/v1/players, or try demo mode: ' +
+  '`kodi-sync demo` (or `kodi-sync serve --demo auto`) starts two simulated Kodis with a small library.';
 
 export async function startService(
   config: Config,
@@ -76,12 +96,49 @@ export async function startService(
     };
     for (const p of await listPlayersWithSecrets(store.db)) secrets.add(p.password);
 
-    const pool = new KodiPool({ logger });
+    const queue = new JobQueue(store, {
+      kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+      backoff: { giveUpAfterMs: config.retryHorizonHours * 3_600_000 },
+      retention: { finishedDays: config.retentionDays, failedDays: config.retentionDays },
+      logger,
+    });
+    await queue.start();
+    cleanups.push(() => queue.close());
+    const pool = new KodiPool({
+      logger,
+      onWake: (groupId, reason) => {
+        void queue.wake(groupId, reason).catch((error: unknown) => {
+          logger.warn({ groupId, reason, err: errorMessage(error) }, 'waking deferred jobs failed');
+        });
+      },
+    });
     cleanups.push(() => pool.close());
     const players = new PlayerMonitor({ pool, loadPlayers, logger });
     cleanups.push(() => {
       players.stop();
     });
+
+    const agents = defaultAgents({
+      kodiToastTargets: async (settings) => {
+        const wanted = new Set(settings.players ?? []);
+        const all = (await loadPlayers()).filter((p) => p.enabled && (wanted.size === 0 || wanted.has(p.id)));
+        return all.map((p) => {
+          const client = pool.clientFor(p);
+          return {
+            name: p.name,
+            showNotification: (t: string, m: string, ms: number) => client.showNotification(t, m, ms),
+          };
+        });
+      },
+    });
+    const notifier = createNotifier({
+      agents,
+      logger,
+      listChannels: () => listNotificationChannels(store.db),
+    });
+    for (const channel of await listNotificationChannels(store.db)) {
+      for (const secret of notifier.secretsOf(channel)) secrets.add(secret);
+    }
 
     const groupNames = new Map<number, string>();
     const metrics = createMetrics({
@@ -105,6 +162,10 @@ export async function startService(
       for (const g of await listPlayerGroups(store.db)) groupNames.set(g.id, g.name);
     };
     await refreshGroupNames();
+    let demoStatus: DemoStatus = { running: false };
+    let playerCount = (await listPlayersWithSecrets(store.db)).length;
+    const demo = (): DemoStatus =>
+      demoStatus.running || playerCount > 0 ? demoStatus : { ...demoStatus, hint: NO_KODI_HINT };
 
     const app = await buildApi({
       version: VERSION,
@@ -116,22 +177,77 @@ export async function startService(
       store,
       metrics,
       players,
+      queue,
+      notifier,
+      agents,
       startedAt: Date.now(),
-      demo: () => ({ running: false }),
+      demo,
       onConfigurationChange: () => {
         void refreshGroupNames().catch(() => undefined);
+        void listPlayersWithSecrets(store.db)
+          .then((list) => (playerCount = list.length))
+          .catch(() => undefined);
         void players.refresh();
       },
     });
+
+    const stopWatching = watchForNotifications({
+      queue,
+      players,
+      notifier,
+      metrics,
+      logger,
+      groupName: (id) => groupNames.get(id) ?? `#${id}`,
+      scrub: (text) => secrets.scrub(text),
+    });
+    cleanups.push(stopWatching);
+    if (config.workers > 0) {
+      const handler = createSyncJobHandler({ store: syncStore, clientFor: (p) => pool.clientFor(p), logger });
+      const worker = new Worker(queue, handler, {
+        concurrency: config.workers,
+        leaseMs: config.jobLeaseSeconds * 1000,
+        stopTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+        logger,
+      });
+      worker.start();
+      cleanups.push(() => worker.stop());
+    }
+    const prune = async () => {
+      try {
+        const jobs = await queue.prune();
+        const activity = await pruneActivity(store.db, Date.now() - config.retentionDays * DAY_MS);
+        if (jobs + activity > 0) logger.info({ jobs, activity }, 'old jobs and activity pruned');
+      } catch (error) {
+        logger.warn({ err: errorMessage(error) }, 'pruning old jobs failed');
+      }
+    };
+    void prune();
+    const pruneTimer = setInterval(() => void prune(), DAY_MS / 4);
+    pruneTimer.unref();
+    cleanups.push(() => {
+      clearInterval(pruneTimer);
+    });
+
+    // Closed first on stop: no new requests, SSE streams ended; then the worker lets running jobs finish.
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.bindAddress });
     players.start();
+    if (playerCount === 0 && config.demo === 'off') logger.info(NO_KODI_HINT);
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const host = ['0.0.0.0', '::'].includes(config.bindAddress) ? '127.0.0.1' : config.bindAddress;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${config.urlBase}`;
     logger.info({ url, dataDir: config.dataDir, database: store.dialect }, 'Kodi Sync is listening');
-    return { url, apiKey: key.key, logger, logFile: log.file, stop: stopAll };
+    return {
+      url,
+      apiKey: key.key,
+      logger,
+      logFile: log.file,
+      setDemoStatus: (status) => {
+        demoStatus = status;
+      },
+      stop: stopAll,
+    };
   } catch (error) {
     logger.error({ err: errorMessage(error) }, 'Kodi Sync could not start');
     await stopAll();

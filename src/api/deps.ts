@@ -4,6 +4,8 @@
  */
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../config/secrets.js';
+import type { NotificationAgent, Notifier } from '../notify/index.js';
+import type { JobQueue } from '../queue/queue.js';
 import type { Store } from '../store/open.js';
 import type { ApiKeyCheck } from './auth.js';
 import type { ApiMetrics } from './metrics.js';
@@ -29,6 +31,9 @@ export interface ApiDeps {
   demo(): DemoStatus;
   startedAt: number;
   players: PlayerMonitor;
+  queue: JobQueue;
+  notifier: Notifier;
+  agents: readonly NotificationAgent[];
   /** Groups, players or mappings changed: reconnect Kodis, refresh live state. */
   onConfigurationChange(): void;
 }
