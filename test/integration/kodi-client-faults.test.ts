@@ -175,6 +175,15 @@ describe('Kodi client under faults', () => {
     expect((protocol as KodiProtocolError).retry).toBe('permanent');
   });
 
+  it("refuses an HTTP request over Kodi's 64 KiB body limit instead of sending it", async () => {
+    const c = client({ webSocket: false });
+    const calls = kodi.sim.callLog.length;
+    const error = await rejection(c.setMovieDetails(1, { plot: 'x'.repeat(70_000) }));
+    expect(error).toBeInstanceOf(KodiProtocolError);
+    expect((error as KodiProtocolError).message).toContain('64 KiB');
+    expect(kodi.sim.callLog.length).toBe(calls);
+  });
+
   it("treats Kodi quitting (System.OnQuit, Kodi's malformed close frame) as an ordinary close", async () => {
     const c = await connected();
     const log = new NotificationLog(c);
