@@ -89,8 +89,9 @@ export class WsTransport {
     this.kodi = describeKodi(endpoint, endpoint.wsPort);
   }
 
+  /** Connected and not closing: calls made while close() drains go over HTTP instead of prolonging the drain. */
   get up(): boolean {
-    return this.isUp;
+    return this.isUp && this.stopping === undefined;
   }
 
   /** Connect and keep reconnecting until close(). Never throws. */
@@ -102,7 +103,7 @@ export class WsTransport {
 
   call(method: string, params: RpcParams | undefined, timeoutMs: number): Promise<unknown> {
     const socket = this.socket;
-    if (!this.isUp || socket?.readyState !== WebSocket.OPEN) {
+    if (!this.up || socket?.readyState !== WebSocket.OPEN) {
       return Promise.reject(
         new KodiUnreachableError(this.endpoint.name, `${this.kodi}: the WebSocket is not connected`),
       );

@@ -217,8 +217,15 @@ describe('Kodi client under faults', () => {
     kodi.sim.faults.delayAnswers(300);
     const call = c.ping();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await c.close();
+    const closing = c.close();
+    expect(c.webSocketUp).toBe(false);
+    const during = c.call('JSONRPC.Version');
+    await closing;
     expect(await call).toBe('pong');
+    await during;
+    expect(kodi.sim.callLog.filter((r) => r.method === 'JSONRPC.Version').map((r) => r.transport)).toEqual([
+      'http',
+    ]);
     expect(c.webSocketUp).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(kodi.sim.webSocketClients).toBe(0);
