@@ -1,0 +1,61 @@
+// Hostile input: random JSON bodies and ids on every endpoint never produce a 5xx and never crash the service.
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestService, type TestService } from './api-harness.js';
+
+let t: TestService;
+let endpoints: { method: string; path: string }[] = [];
+
+beforeAll(async () => {
+  t = await startTestService({ workers: 0 });
+  const library = await t.call('POST', '/api/v1/libraries', { name: 'M', kind: 'movies', rootPath: '/m' });
+  await t.call('POST', '/api/v1/groups', { name: 'G', libraryIds: [library.body.id] });
+  const doc = await t.call<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/v1/openapi.json');
+  endpoints = Object.entries(doc.body.paths).flatMap(([path, methods]) =>
+    Object.keys(methods)
+      .filter((m) => ['get', 'post', 'put', 'delete'].includes(m) && path !== '/api/v1/events')
+      .map((method) => ({ method: method.toUpperCase(), path })),
+  );
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+const idLike = fc.oneof(
+  fc.constantFrom('1', '2', '0', '-1', '..', '%2e%2e%2f', '9007199254740993', 'null', '1e3'),
+  fc.nat({ max: 5 }).map(String),
+  fc.string({ maxLength: 12 }).map(encodeURIComponent),
+);
+
+it('answers every random request to every endpoint with a status below 500', async () => {
+  expect(endpoints.length).toBeGreaterThan(25);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat({ max: endpoints.length - 1 }),
+      idLike,
+      fc.oneof(fc.json(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 })),
+      async (index, id, raw) => {
+        const endpoint = endpoints[index];
+        if (endpoint === undefined) return;
+        const path = endpoint.path.replace('{id}', id);
+        const hasBody = endpoint.method === 'POST' || endpoint.method === 'PUT';
+        const answer = await t.call(endpoint.method, path, undefined, hasBody ? { raw } : {});
+        expect(answer.status, `${endpoint.method} ${path} ${raw} → ${answer.text}`).toBeLessThan(500);
+      },
+    ),
+    { numRuns: 400 },
+  );
+  expect((await t.call('GET', '/ping', undefined, { key: null })).body).toEqual({ status: 'OK' });
+});
+
+it('answers structured random bodies on the create endpoints with a status below 500', async () => {
+  const creates = ['/api/v1/libraries', '/api/v1/groups', '/api/v1/players', '/api/v1/mappings', '/api/v1/tasks', '/api/v1/notifications', '/api/v1/items/publish', '/api/v1/items/delete', '/api/v1/webhooks/radarr', '/api/v1/webhooks/sonarr', '/api/v1/groups/1/test-mapping'];
+  const field = fc.constantFrom('name', 'kind', 'rootPath', 'groupId', 'libraryIds', 'host', 'httpPort', 'wsPort', 'password', 'managerPrefix', 'kodiPrefix', 'cron', 'timezone', 'type', 'settings', 'events', 'path', 'items', 'eventType', 'movie', 'movieFile', 'series', 'episodes', 'episodeFile');
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...creates), fc.dictionary(field, fc.jsonValue({ maxDepth: 3 })), async (path, body) => {
+      const answer = await t.call('POST', path, body);
+      expect(answer.status, `POST ${path} ${JSON.stringify(body)} → ${answer.text}`).toBeLessThan(500);
+    }),
+    { numRuns: 300 },
+  );
+});
