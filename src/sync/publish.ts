@@ -26,9 +26,12 @@ interface Attempt {
 
 function attempts(op: Operation): Attempt[] {
   const parent = op.scanFolder === op.sourceRoot ? op.sourceRoot : kodiDirname(op.scanFolder);
+  // Cheapest preparation that works (DESIGN §6.8, real-kodi.md §15): a movie's own folder (3–5 ms) makes Kodi see it;
+  // a new show folder is only seen after listing its parent (§4). The rescan falls back to the parent listing.
+  const first = op.item.kind === 'movie' ? op.scanFolder : parent;
   const list: Attempt[] = [
-    { label: 'scan folder', prime: parent, directory: op.scanFolder },
-    { label: 're-prime + rescan folder', prime: parent, directory: op.scanFolder },
+    { label: 'scan folder', prime: first, directory: op.scanFolder },
+    { label: 're-prime parent + rescan folder', prime: parent, directory: op.scanFolder },
   ];
   if (op.scanFolder !== op.sourceRoot)
     list.push({ label: 'scan source root', prime: op.sourceRoot, directory: op.sourceRoot });
@@ -101,11 +104,15 @@ export async function publishItem(op: Operation): Promise<SyncEvidence> {
       if (index > 0) escalation.push(attempt.label);
       await waitForLibraryIdle(op);
       const primed = await list(client, op.steps, attempt.prime);
-      if (attempt.directory === op.scanFolder) folderListing ??= primed;
-      const checkable = attempt.directory === op.scanFolder && op.scanFolder !== op.sourceRoot;
-      if (checkable && (!primed.ok || !lists(primed, op.scanFolder, true))) {
-        // Kodi cannot see the folder at all: no scan can add it (real-kodi.md §5). Say so now.
-        throw invisibleFolder(op, primed);
+      folderListing ??= primed;
+      if (index === 0 && op.scanFolder !== op.sourceRoot) {
+        // Kodi cannot see the folder (or the file in it): no scan can add it (real-kodi.md §5). Say so now.
+        const visible =
+          primed.ok &&
+          (attempt.prime === op.scanFolder
+            ? lists(primed, op.kodiFile, false)
+            : lists(primed, op.scanFolder, true));
+        if (!visible) throw invisibleFolder(op, attempt.prime, primed);
       }
       const isPresent = async (): Promise<boolean> =>
         (await findByFile(client, op.steps, op.item.kind, op.kodiFile)).length > 0;
@@ -145,12 +152,11 @@ export async function publishItem(op: Operation): Promise<SyncEvidence> {
   throw await notAdded(op, escalation, folderListing);
 }
 
-function invisibleFolder(op: Operation, parentListing: Listing): PermanentError {
+function invisibleFolder(op: Operation, listed: string, listing: Listing): PermanentError {
   const who = describeKodi(op.member.player.endpoint);
-  const parent = op.scanFolder === op.sourceRoot ? op.sourceRoot : kodiDirname(op.scanFolder);
-  const why = parentListing.ok
-    ? `Files.GetDirectory("${parent}") lists ${parentListing.entries.length} entries but not "${op.scanFolder}"`
-    : `Files.GetDirectory("${parent}") failed (${parentListing.error ?? 'error'}): the folder is missing on Kodi's side or outside every video source`;
+  const why = listing.ok
+    ? `Files.GetDirectory("${listed}") lists ${listing.entries.length} entries but not "${listed === op.scanFolder ? op.kodiFile : op.scanFolder}"`
+    : `Files.GetDirectory("${listed}") failed (${listing.error ?? 'error'}): the folder is missing on Kodi's side or outside every video source`;
   return new PermanentError(
     maskCredentials(
       `${who} cannot see "${op.kodiFile}": ${why}. Check the path mapping of group "${op.group.name}" ` +
@@ -176,7 +182,7 @@ async function notAdded(
     `is "${op.sourceRoot}" a Kodi video source whose content type is set to ${op.item.kind === 'movie' ? 'movies' : 'TV shows'}?`,
     `does the ${op.item.kind === 'movie' ? 'movie' : 'show/episode'} NFO or the scraper match (Kodi skips what it cannot identify)?`,
     ...(folderListing && !folderListing.ok
-      ? [`the parent folder could not be listed: ${folderListing.error ?? ''}`]
+      ? [`the folder listed before the scan could not be listed: ${folderListing.error ?? ''}`]
       : []),
     ...(other
       ? [

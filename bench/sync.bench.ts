@@ -1,0 +1,222 @@
+/**
+ * Sync engine benchmark: the real engine + queue (SQLite) + KodiClient over real sockets against simulators.
+ * - 1,000 movies × 4 groups, each Kodi taking a fixed time per scanned item: wall time ÷ the busiest group's
+ *   simulated Kodi time (how close the engine gets to Kodi's own pace), per-job overhead, and how fast the end of a
+ *   scan is detected after OnScanFinished;
+ * - one verification lookup (by path + file name, exact compare) in a 20,000-movie library.
+ * Sizes: BENCH_SYNC_ITEMS (1000), BENCH_SYNC_SCAN_MS (50), BENCH_SYNC_LIBRARY (20000).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KodiClient } from '../src/kodi/client.js';
+import { KodiSimulator } from '../src/kodi-sim/index.js';
+import { JobQueue } from '../src/queue/queue.js';
+import { Worker } from '../src/queue/worker.js';
+import {
+  createLibrary,
+  createPlayer,
+  createPlayerGroup,
+  openStore,
+  setGroupLibraries,
+} from '../src/store/index.js';
+import { createSyncJobHandler, SYNC_JOB_KIND } from '../src/sync/handler.js';
+import { KodiPool } from '../src/sync/kodi-pool.js';
+import { findByFile } from '../src/sync/lookup.js';
+import { StepRecorder } from '../src/sync/steps.js';
+import { createSyncStore } from '../src/sync/store-port.js';
+import { submitItemEvents, syncJobPayload } from '../src/sync/submit.js';
+import type { SyncEvidence } from '../src/sync/types.js';
+import { percentile, type BenchResult } from './result.js';
+
+const ITEMS = Number(process.env.BENCH_SYNC_ITEMS ?? 1000);
+const SCAN_MS = Number(process.env.BENCH_SYNC_SCAN_MS ?? 50);
+const LIBRARY = Number(process.env.BENCH_SYNC_LIBRARY ?? 20_000);
+const GROUPS = 4;
+
+const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+
+async function throughput(): Promise<BenchResult[]> {
+  const mediaDir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'sync-bench-db-'));
+  const sims: KodiSimulator[] = [];
+  for (let g = 0; g < GROUPS; g++)
+    sims.push(await KodiSimulator.start({ name: `kodi ${g + 1}`, mediaDir, scanMsPerItem: SCAN_MS }));
+  const first = sims[0];
+  if (!first) throw new Error('no simulator');
+  const files: string[] = [];
+  for (let i = 0; i < ITEMS; i++) {
+    const name = `Bench ${String(i).padStart(4, '0')} (${1950 + (i % 70)})`;
+    const folder = `${first.moviesRoot}${name}/`;
+    await mkdir(folder, { recursive: true });
+    await writeFile(`${folder}${name}.mkv`, 'x');
+    files.push(`${folder}${name}.mkv`);
+  }
+  const store = await openStore({ dataDir });
+  const library = await createLibrary(store.db, {
+    name: 'Movies',
+    kind: 'movies',
+    rootPath: first.moviesRoot,
+  });
+  for (const [g, sim] of sims.entries()) {
+    const group = await createPlayerGroup(store.db, { name: `Group ${g + 1}` });
+    await setGroupLibraries(store.db, group.id, [library.id]);
+    await createPlayer(store.db, {
+      groupId: group.id,
+      name: sim.endpoint.name,
+      host: sim.endpoint.host,
+      httpPort: sim.endpoint.httpPort,
+      wsPort: sim.endpoint.wsPort ?? null,
+    });
+  }
+  const queue = new JobQueue(store, { kinds: { [SYNC_JOB_KIND]: syncJobPayload } });
+  const pool = new KodiPool({
+    onWake: (lane, reason) => void queue.wake(lane, reason).catch(() => undefined),
+  });
+  const handler = createSyncJobHandler({
+    store: createSyncStore(store.db),
+    clientFor: (p) => pool.acquire(p),
+  });
+  const overheads: number[] = [];
+  const detections: number[] = [];
+  let failed = 0;
+  const worker = new Worker(
+    queue,
+    async (job, ctx) => {
+      const started = performance.now();
+      try {
+        const evidence = await handler(job, ctx);
+        overheads.push(performance.now() - started - SCAN_MS);
+        if (evidence.timings.detectAfterFinishedMs !== undefined)
+          detections.push(evidence.timings.detectAfterFinishedMs);
+        return evidence;
+      } catch (error) {
+        failed++;
+        throw error;
+      }
+    },
+    { concurrency: GROUPS, pollMs: 200 },
+  );
+  // Warm the clients (WebSockets up) so the measurement is the steady state.
+  for (const player of await createSyncStore(store.db).listPlayers(1)) await pool.acquire(player);
+  const wallStart = performance.now();
+  worker.start();
+  const batches: number[] = [];
+  for (let i = 0; i < files.length; i += 500) {
+    const chunk = files
+      .slice(i, i + 500)
+      .map((path) => ({ action: 'publish' as const, kind: 'movie' as const, path }));
+    batches.push((await submitItemEvents({ db: store.db, dialect: store.dialect, queue }, chunk)).batchId);
+  }
+  for (;;) {
+    const progress = await Promise.all(batches.map((b) => queue.batchProgress(b)));
+    if (progress.every((p) => p.queued + p.running + p.deferred === 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const wallMs = performance.now() - wallStart;
+  await worker.stop();
+  await queue.close();
+  await pool.close();
+  const verified = Math.min(...sims.map((s) => s.movies().length));
+  const sample = (await queue.listJobs({ limit: 1 }))[0]?.result as SyncEvidence | undefined;
+  await store.close();
+  for (const sim of sims) await sim.stop();
+  await rm(mediaDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
+  const kodiMs = ITEMS * SCAN_MS;
+  const ratio = wallMs / kodiMs;
+  return [
+    {
+      name: `${ITEMS} movies × ${GROUPS} groups: wall time ÷ busiest group's simulated Kodi time`,
+      goal: '≤ 1.05',
+      figures: {
+        ratio: round(ratio, 3),
+        wallMs: Math.round(wallMs),
+        kodiMs,
+        scanMsPerItem: SCAN_MS,
+        verifiedPerGroup: verified,
+        failedJobs: failed,
+      },
+      unit: '× (ms)',
+      met: ratio <= 1.05 && failed === 0 && verified === ITEMS,
+    },
+    {
+      name: 'per-job overhead (handler time minus Kodi scan time)',
+      goal: 'p50 < 5 ms, p99 < 25 ms',
+      figures: {
+        p50: round(percentile(overheads, 50)),
+        p99: round(percentile(overheads, 99)),
+        jobs: overheads.length,
+      },
+      unit: 'ms',
+      met: percentile(overheads, 50) < 5 && percentile(overheads, 99) < 25,
+    },
+    {
+      name: 'scan end detected after OnScanFinished',
+      goal: '< 10 ms',
+      figures: {
+        p50: round(percentile(detections, 50)),
+        p99: round(percentile(detections, 99)),
+        samples: detections.length,
+        completionOfLastJob: sample?.completion === 'OnScanFinished event' ? 1 : 0,
+      },
+      unit: 'ms',
+      met: percentile(detections, 99) < 10,
+    },
+  ];
+}
+
+async function verification(): Promise<BenchResult> {
+  const sim = await KodiSimulator.start({ name: 'big library' });
+  let target = '';
+  for (let i = 0; i < LIBRARY; i++) {
+    const name = `Big ${String(i).padStart(5, '0')} (${1950 + (i % 70)})`;
+    const path = `${sim.moviesRoot}${name}/`;
+    const file = `${path}${name}.mkv`;
+    if (i === Math.floor(LIBRARY / 2)) target = file;
+    sim.library.addMovie(
+      {
+        title: name,
+        year: 1950 + (i % 70),
+        file,
+        path,
+        filename: `${name}.mkv`,
+        uniqueid: {},
+        art: {},
+        premiered: '',
+        imdbnumber: '',
+      } as Parameters<typeof sim.library.addMovie>[0],
+      '2024-01-01 00:00:00',
+    );
+  }
+  const client = new KodiClient(sim.endpoint);
+  client.start();
+  await client.waitForWebSocket(2_000);
+  const steps = new StepRecorder(() => undefined);
+  const samples: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    const rows = await findByFile(client, steps, 'movie', target);
+    samples.push(performance.now() - started);
+    if (rows.length !== 1) throw new Error(`lookup found ${rows.length} rows`);
+  }
+  await client.close();
+  await sim.stop();
+  return {
+    name: `verification lookup in a ${LIBRARY}-movie library (path+filename filter, exact file compare)`,
+    goal: '< 50 ms',
+    figures: { p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)) },
+    unit: 'ms',
+    met: percentile(samples, 50) < 50,
+  };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results = [...(await throughput()), await verification()];
+  await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
+  await writeFile(
+    join(import.meta.dirname, 'results', 'sync.json'),
+    JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2) + '\n',
+  );
+  return results;
+}
