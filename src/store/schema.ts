@@ -112,7 +112,10 @@ export interface JobsTable {
   batch_id: number | null;
   state: JobState;
   priority: Defaulted<number>;
+  /** Times a handler started on this job (claims). */
   attempts: Defaulted<number>;
+  /** Consecutive transient failures: the exponent of the backoff. */
+  failures: Defaulted<number>;
   payload: string;
   result: string | null;
   last_error: string | null;

@@ -122,6 +122,7 @@ export const initial: Migration = {
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('result', 'text')
       .addColumn('last_error', 'text')
@@ -157,7 +158,7 @@ export const initial: Migration = {
     await db.schema
       .createIndex('jobs_claimable')
       .on('jobs')
-      .columns(['lane', 'priority', 'run_after'])
+      .columns(['lane', 'priority desc', 'run_after', 'id'])
       .where(sql<boolean>`state in ('queued', 'deferred')`)
       .execute();
     await db.schema.createIndex('jobs_state_finished').on('jobs').columns(['state', 'finished_at']).execute();

@@ -1,0 +1,82 @@
+/**
+ * Claiming: the best eligible job of a lane with nothing running, in one statement.
+ *
+ * Per lane the top job is found through the index (lane, priority desc, run_after, id), so a claim stays
+ * cheap with many thousands of jobs waiting; across lanes the best of those wins (priority, then age).
+ * SQLite runs it inside BEGIN IMMEDIATE (writers are serialised). PostgreSQL locks the chosen row with
+ * FOR UPDATE SKIP LOCKED so concurrent claimers take different jobs; two claimers that pick different
+ * jobs of the same free lane are stopped by the unique index jobs(lane) WHERE state='running' — the loser
+ * gets a unique violation and simply tries again, now seeing the lane busy.
+ */
+import { sql, type Selectable } from 'kysely';
+import type { Store } from '../store/open.js';
+import type { JobsTable } from '../store/schema.js';
+import { isUniqueViolation, writeTransaction, type Tx } from '../store/transaction.js';
+
+export interface ClaimOptions {
+  /** Only these lanes (player group ids); all lanes when absent. */
+  lanes?: readonly number[] | undefined;
+  leaseMs: number;
+}
+
+const MAX_CONTENDED_TRIES = 5;
+
+function claimStatement(
+  db: Tx,
+  dialect: Store['dialect'],
+  workerId: string,
+  options: ClaimOptions,
+  now: number,
+) {
+  const laneFilter = options.lanes ? sql`and g.id in (${sql.join(options.lanes)})` : sql``;
+  const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  const pick = sql`
+    select j.id from jobs j
+    where j.state in ('queued', 'deferred') and j.id in (
+      select (select w.id from jobs w
+              where w.lane = g.id and w.state in ('queued', 'deferred') and w.run_after <= ${now}
+              order by w.priority desc, w.run_after, w.id limit 1)
+      from player_groups g
+      where not exists (select 1 from jobs r where r.lane = g.id and r.state = 'running') ${laneFilter})
+    order by j.priority desc, j.run_after, j.id
+    limit 1 ${lock}`;
+  return sql<Selectable<JobsTable>>`
+    update jobs set state = 'running', lease_owner = ${workerId}, lease_expires_at = ${now + options.leaseMs},
+      attempts = attempts + 1, started_at = ${now}, updated_at = ${now}
+    where state in ('queued', 'deferred') and id = (${pick})
+    returning *`.execute(db);
+}
+
+/** Claims one job for `workerId`, or returns undefined when no lane has an eligible job. */
+export async function claimJob(
+  store: Store,
+  workerId: string,
+  options: ClaimOptions,
+): Promise<Selectable<JobsTable> | undefined> {
+  if (options.lanes?.length === 0) return undefined;
+  for (let attempt = 1; ; attempt++) {
+    const now = Date.now();
+    try {
+      const result =
+        store.dialect === 'sqlite'
+          ? await writeTransaction(store.db, 'sqlite', (tx) =>
+              claimStatement(tx, 'sqlite', workerId, options, now),
+            )
+          : await claimStatement(store.db, 'postgres', workerId, options, now);
+      return result.rows[0];
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= MAX_CONTENDED_TRIES) throw error;
+    }
+  }
+}
+
+/** Returns running jobs whose lease expired (their worker died or hung) to the queue; returns them. */
+export async function reapExpired(store: Store, now = Date.now()): Promise<Selectable<JobsTable>[]> {
+  return store.db
+    .updateTable('jobs')
+    .set({ state: 'queued', lease_owner: null, lease_expires_at: null, run_after: now, updated_at: now })
+    .where('state', '=', 'running')
+    .where('lease_expires_at', '<', now)
+    .returningAll()
+    .execute();
+}

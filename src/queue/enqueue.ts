@@ -1,0 +1,166 @@
+/**
+ * Adding jobs: validation (nothing is written when anything is wrong) and coalescing per (item, lane).
+ *
+ * Coalescing: at most one *waiting* job (queued or deferred) exists per (item, lane) — the database holds
+ * this with a partial unique index. A new job for the same pair updates that job (kind, payload, priority,
+ * batch) instead of adding one. A queued job keeps its place when it is already due; one that was waiting
+ * out a transient backoff is due now (the new event is a reason to try again) with its failure streak
+ * reset. A deferred job stays deferred (whoever is watching is still watching; the wake-up still comes).
+ * A running job is never touched: the new job is queued behind it in the same lane.
+ */
+import type { Selectable } from 'kysely';
+import type { Store } from '../store/open.js';
+import { requireInt, requireJson, requireText } from '../store/rows.js';
+import type { JobsTable } from '../store/schema.js';
+import { isUniqueViolation, writeTransaction, type Tx } from '../store/transaction.js';
+import { NotFoundError, ValidationError } from '../util/errors.js';
+import type { EnqueueInput } from './types.js';
+
+/** What the queue needs from a payload schema (a zod schema fits). */
+export interface PayloadSchema {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: unknown }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+export const MAX_PAYLOAD_CHARS = 64_000;
+
+export interface CheckedInput {
+  lane: number;
+  kind: string;
+  itemId: number | null;
+  payload: string;
+  priority: number;
+  batchId: number | null;
+}
+
+/** Validates one input against the known kinds; throws a ValidationError naming the field. */
+export function checkInput(input: EnqueueInput, kinds: ReadonlyMap<string, PayloadSchema>): CheckedInput {
+  const kind = requireText('kind', input.kind);
+  const schema = kinds.get(kind);
+  if (!schema) {
+    throw new ValidationError(
+      'kind',
+      `unknown job kind "${kind}"; known kinds: ${[...kinds.keys()].join(', ')}`,
+    );
+  }
+  const parsed = schema.safeParse(input.payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = ['payload', ...(issue?.path ?? []).map(String)].join('.');
+    throw new ValidationError(field, `${field}: ${issue?.message ?? 'invalid'} (job kind "${kind}")`);
+  }
+  const payload = requireJson('payload', parsed.data);
+  if (payload.length > MAX_PAYLOAD_CHARS) {
+    throw new ValidationError(
+      'payload',
+      `payload is ${payload.length} characters; the limit is ${MAX_PAYLOAD_CHARS}`,
+    );
+  }
+  return {
+    lane: requireInt('lane', input.lane, 1),
+    kind,
+    itemId: input.itemId == null ? null : requireInt('itemId', input.itemId, 1),
+    payload,
+    priority: input.priority === undefined ? 0 : requireInt('priority', input.priority, -1000, 1000),
+    batchId: input.batchId == null ? null : requireInt('batchId', input.batchId, 1),
+  };
+}
+
+/** Checks that every referenced lane, item and batch exists (inside the write transaction). */
+export async function checkReferences(tx: Tx, inputs: readonly CheckedInput[]): Promise<void> {
+  const lanes = [...new Set(inputs.map((i) => i.lane))];
+  const foundLanes = await tx.selectFrom('player_groups').select('id').where('id', 'in', lanes).execute();
+  const missingLane = lanes.find((lane) => !foundLanes.some((row) => row.id === lane));
+  if (missingLane !== undefined) throw new NotFoundError('player group (field "lane")', missingLane);
+
+  const items = [...new Set(inputs.flatMap((i) => (i.itemId === null ? [] : [i.itemId])))];
+  if (items.length > 0) {
+    const found = await tx.selectFrom('items').select('id').where('id', 'in', items).execute();
+    const missing = items.find((id) => !found.some((row) => row.id === id));
+    if (missing !== undefined) throw new NotFoundError('item (field "itemId")', missing);
+  }
+  const batches = [...new Set(inputs.flatMap((i) => (i.batchId === null ? [] : [i.batchId])))];
+  if (batches.length > 0) {
+    const found = await tx.selectFrom('batches').select('id').where('id', 'in', batches).execute();
+    const missing = batches.find((id) => !found.some((row) => row.id === id));
+    if (missing !== undefined) throw new NotFoundError('batch (field "batchId")', missing);
+  }
+}
+
+/** Inserts one checked job, or updates the waiting job of the same (item, lane). */
+export async function insertOrCoalesce(
+  tx: Tx,
+  input: CheckedInput,
+  now: number,
+): Promise<{ row: Selectable<JobsTable>; coalesced: boolean }> {
+  if (input.itemId !== null) {
+    const waiting = await tx
+      .selectFrom('jobs')
+      .select(['id', 'state', 'run_after', 'batch_id'])
+      .where('item_id', '=', input.itemId)
+      .where('lane', '=', input.lane)
+      .where('state', 'in', ['queued', 'deferred'])
+      .executeTakeFirst();
+    if (waiting) {
+      const backingOff = waiting.state === 'queued' && waiting.run_after > now;
+      const row = await tx
+        .updateTable('jobs')
+        .set({
+          kind: input.kind,
+          payload: input.payload,
+          priority: input.priority,
+          batch_id: input.batchId ?? waiting.batch_id,
+          updated_at: now,
+          ...(backingOff && { run_after: now, failures: 0, first_failed_at: null }),
+        })
+        .where('id', '=', waiting.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { row, coalesced: true };
+    }
+  }
+  const row = await tx
+    .insertInto('jobs')
+    .values({
+      lane: input.lane,
+      kind: input.kind,
+      item_id: input.itemId,
+      batch_id: input.batchId,
+      state: 'queued',
+      priority: input.priority,
+      payload: input.payload,
+      result: null,
+      last_error: null,
+      error_class: null,
+      run_after: now,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      finished_at: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      first_deferred_at: null,
+      first_failed_at: null,
+      wake_on: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { row, coalesced: false };
+}
+
+/**
+ * Runs `body` in a write transaction; on PostgreSQL two enqueuers of the same new (item, lane) can both
+ * insert, and the unique index stops the second — running it again finds the first job and coalesces.
+ */
+export async function withCoalescingRetry<T>(store: Store, body: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeTransaction(store.db, store.dialect, body);
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= 3) throw error;
+    }
+  }
+}

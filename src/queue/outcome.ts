@@ -1,0 +1,197 @@
+/**
+ * The end of a run, decided from the error's retry class (src/util/errors.ts):
+ * - success → `succeeded` with the result;
+ * - transient → back to `queued` with run_after = now + backoff, until the give-up horizon → `failed`;
+ * - permanent (and unknown errors) → `failed` with the message;
+ * - busy → `deferred` until a matching wake() or the timer (BusyError.retryAfterMs or the default);
+ *   firstDeferredAt keeps the start of the busy streak for the engine's maximum-deferral rule;
+ * - a job whose cancel was requested ends `cancelled`, whatever the handler returned.
+ * Every write checks that `workerId` still holds the lease: a worker that lost it (reaped after a stall)
+ * cannot overwrite what the next holder does; its outcome is dropped and the call returns undefined.
+ */
+import { sql, type Selectable } from 'kysely';
+import type { Store } from '../store/open.js';
+import type { JobsTable } from '../store/schema.js';
+import { writeTransaction } from '../store/transaction.js';
+import { BusyError, errorMessage, retryClassOf } from '../util/errors.js';
+import { nextRetryAt, type BackoffPolicy } from './backoff.js';
+
+export interface OutcomePolicy {
+  backoff: BackoffPolicy;
+  /** Deferral timer when a BusyError gives no retryAfterMs. */
+  defaultDeferMs: number;
+  random?: () => number;
+}
+
+/** Longest stored answer of a step; job steps are a log for people, not an archive. */
+export const MAX_STEP_ANSWER_CHARS = 2_000;
+export const MAX_ERROR_CHARS = 4_000;
+
+function resultText(result: unknown): string | null {
+  if (result === undefined) return null;
+  try {
+    // JSON.stringify gives undefined (despite its typing) for functions and symbols.
+    const text: unknown = JSON.stringify(result);
+    return typeof text === 'string' ? text : null;
+  } catch (error) {
+    return JSON.stringify({ unserialisable: errorMessage(error) });
+  }
+}
+
+export async function succeedJob(
+  store: Store,
+  jobId: number,
+  workerId: string,
+  result: unknown,
+): Promise<Selectable<JobsTable> | undefined> {
+  const now = Date.now();
+  return store.db
+    .updateTable('jobs')
+    .set({
+      state: sql<'succeeded'>`case when cancel_requested = 1 then 'cancelled' else 'succeeded' end`,
+      result: resultText(result),
+      finished_at: now,
+      updated_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+    })
+    .where('id', '=', jobId)
+    .where('state', '=', 'running')
+    .where('lease_owner', '=', workerId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function failJob(
+  store: Store,
+  jobId: number,
+  workerId: string,
+  error: unknown,
+  policy: OutcomePolicy,
+): Promise<Selectable<JobsTable> | undefined> {
+  const message = errorMessage(error).slice(0, MAX_ERROR_CHARS);
+  const retry = retryClassOf(error);
+  return writeTransaction(store.db, store.dialect, async (tx) => {
+    const job = await tx
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', jobId)
+      .where('state', '=', 'running')
+      .where('lease_owner', '=', workerId)
+      .executeTakeFirst();
+    if (!job) return undefined;
+    const now = Date.now();
+    const common = {
+      last_error: message,
+      error_class: retry,
+      updated_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+    };
+    let change: Partial<Selectable<JobsTable>>;
+    if (job.cancel_requested !== 0) {
+      change = { state: 'cancelled', finished_at: now, last_error: `cancelled while running: ${message}` };
+    } else if (retry === 'busy') {
+      const busy = error as BusyError;
+      change = {
+        state: 'deferred',
+        first_deferred_at: job.first_deferred_at ?? now,
+        wake_on: JSON.stringify(busy.wakeOn),
+        run_after: now + (busy.retryAfterMs ?? policy.defaultDeferMs),
+      };
+    } else if (retry === 'transient') {
+      const firstFailedAt = job.first_failed_at ?? now;
+      const failures = job.failures + 1;
+      const at = nextRetryAt(now, firstFailedAt, failures, policy.backoff, policy.random);
+      change =
+        at === undefined
+          ? {
+              state: 'failed',
+              finished_at: now,
+              failures,
+              last_error: `gave up after ${failures} tries over ${Math.round((now - firstFailedAt) / 60_000)} min: ${message}`,
+            }
+          : { state: 'queued', run_after: at, failures, first_failed_at: firstFailedAt };
+    } else {
+      change = { state: 'failed', finished_at: now };
+    }
+    return tx
+      .updateTable('jobs')
+      .set({ ...common, ...change })
+      .where('id', '=', jobId)
+      .returningAll()
+      .executeTakeFirst();
+  });
+}
+
+/** Extends the lease; tells the worker whether it still holds the job and whether cancel was asked. */
+export async function heartbeatJob(
+  store: Store,
+  jobId: number,
+  workerId: string,
+  leaseMs: number,
+): Promise<{ held: boolean; cancelRequested: boolean }> {
+  const now = Date.now();
+  const row = await store.db
+    .updateTable('jobs')
+    .set({ lease_expires_at: now + leaseMs })
+    .where('id', '=', jobId)
+    .where('state', '=', 'running')
+    .where('lease_owner', '=', workerId)
+    .returning('cancel_requested')
+    .executeTakeFirst();
+  return { held: row !== undefined, cancelRequested: row?.cancel_requested === 1 };
+}
+
+/** Gives a running job back (worker stopping): queued again, due now. */
+export async function releaseJob(
+  store: Store,
+  jobId: number,
+  workerId: string,
+): Promise<Selectable<JobsTable> | undefined> {
+  const now = Date.now();
+  return store.db
+    .updateTable('jobs')
+    .set({
+      state: sql<'queued'>`case when cancel_requested = 1 then 'cancelled' else 'queued' end`,
+      // The cast types the parameter for PostgreSQL, which would otherwise take it for text.
+      finished_at: sql<
+        number | null
+      >`case when cancel_requested = 1 then cast(${now} as bigint) else null end`,
+      run_after: now,
+      updated_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+    })
+    .where('id', '=', jobId)
+    .where('state', '=', 'running')
+    .where('lease_owner', '=', workerId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function addJobStep(
+  store: Store,
+  jobId: number,
+  step: { call: string; answer?: unknown; durationMs: number; at?: number },
+): Promise<void> {
+  const answer =
+    step.answer === undefined
+      ? null
+      : typeof step.answer === 'string'
+        ? step.answer
+        : resultText(step.answer);
+  await store.db
+    .insertInto('job_steps')
+    .values({
+      job_id: jobId,
+      at: step.at ?? Date.now(),
+      call: step.call.slice(0, 500),
+      answer:
+        answer !== null && answer.length > MAX_STEP_ANSWER_CHARS
+          ? `${answer.slice(0, MAX_STEP_ANSWER_CHARS)}…`
+          : answer,
+      duration_ms: Math.max(0, Math.round(step.durationMs)),
+    })
+    .execute();
+}

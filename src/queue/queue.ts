@@ -1,0 +1,295 @@
+/**
+ * `JobQueue`: the one object the engine, the API and the workers use. It validates, writes through the
+ * modules of this folder and publishes a change event after every change (see ./index.ts for the contract).
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/open.js';
+import { requireText } from '../store/rows.js';
+import { NotFoundError, ValidationError, type WakeReason } from '../util/errors.js';
+import {
+  batchProgress,
+  cancelBatch,
+  cancelJob,
+  DEFAULT_RETENTION,
+  listJobRows,
+  pruneJobs,
+  retryBatch,
+  retryJob,
+  wakeLane,
+  type RetentionPolicy,
+} from './admin.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { claimJob, reapExpired } from './claim.js';
+import {
+  checkInput,
+  checkReferences,
+  insertOrCoalesce,
+  withCoalescingRetry,
+  type PayloadSchema,
+} from './enqueue.js';
+import { QueueEvents } from './events.js';
+import { addJobStep, failJob, heartbeatJob, releaseJob, succeedJob } from './outcome.js';
+import {
+  toJob,
+  type BatchProgress,
+  type ChangeListener,
+  type EnqueuedJob,
+  type EnqueueInput,
+  type Job,
+  type JobFilter,
+  type JobWithSteps,
+} from './types.js';
+
+export interface JobQueueOptions {
+  /** Job kinds this queue accepts, each with the schema of its payload. */
+  kinds?: Record<string, PayloadSchema>;
+  backoff?: Partial<BackoffPolicy>;
+  /** Deferral timer when a BusyError names no retryAfterMs (default 10 min). */
+  defaultDeferMs?: number;
+  retention?: Partial<RetentionPolicy>;
+  logger?: Logger;
+  /** For tests of the backoff schedule. */
+  random?: () => number;
+}
+
+export class JobQueue {
+  readonly backoff: BackoffPolicy;
+  readonly retention: RetentionPolicy;
+  private readonly kinds = new Map<string, PayloadSchema>();
+  private readonly events: QueueEvents;
+  private readonly defaultDeferMs: number;
+  private readonly random: (() => number) | undefined;
+
+  constructor(
+    readonly store: Store,
+    private readonly options: JobQueueOptions = {},
+  ) {
+    for (const [kind, schema] of Object.entries(options.kinds ?? {})) this.kinds.set(kind, schema);
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.defaultDeferMs = options.defaultDeferMs ?? 10 * 60_000;
+    this.random = options.random;
+    this.events = new QueueEvents(store, options.logger);
+  }
+
+  /** Starts the cross-process change feed (PostgreSQL); harmless on SQLite. */
+  async start(): Promise<void> {
+    await this.events.start();
+  }
+
+  /** Stops the change feed. The store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    await this.events.close();
+  }
+
+  defineKind(kind: string, schema: PayloadSchema): void {
+    this.kinds.set(requireText('kind', kind), schema);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    return this.events.onChange(listener);
+  }
+
+  async enqueue(input: EnqueueInput): Promise<EnqueuedJob> {
+    const checked = checkInput(input, this.kinds);
+    const { row, coalesced } = await withCoalescingRetry(this.store, async (tx) => {
+      await checkReferences(tx, [checked]);
+      return insertOrCoalesce(tx, checked, Date.now());
+    });
+    await this.events.publish({ reason: 'enqueued', jobId: row.id, lane: row.lane, batchId: row.batch_id });
+    return { ...toJob(row), coalesced };
+  }
+
+  /** Creates a batch and enqueues all jobs in one transaction: all are written, or none. */
+  async enqueueBatch(
+    jobs: readonly Omit<EnqueueInput, 'batchId'>[],
+    options: { label?: string } = {},
+  ): Promise<{ batchId: number; jobs: EnqueuedJob[] }> {
+    if (jobs.length === 0) throw new ValidationError('jobs', 'a batch needs at least one job');
+    const checked = jobs.map((job, index) => {
+      try {
+        return checkInput(job, this.kinds);
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          throw new ValidationError(`jobs[${index}].${error.field}`, `jobs[${index}]: ${error.message}`);
+        }
+        throw error;
+      }
+    });
+    const result = await withCoalescingRetry(this.store, async (tx) => {
+      await checkReferences(tx, checked);
+      const now = Date.now();
+      const batch = await tx
+        .insertInto('batches')
+        .values({ label: options.label ?? null, created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const written: EnqueuedJob[] = [];
+      for (const input of checked) {
+        const { row, coalesced } = await insertOrCoalesce(tx, { ...input, batchId: batch.id }, now);
+        written.push({ ...toJob(row), coalesced });
+      }
+      return { batchId: batch.id, jobs: written };
+    });
+    await this.events.publish({ reason: 'enqueued', batchId: result.batchId, count: result.jobs.length });
+    return result;
+  }
+
+  /** The best eligible job of a free lane, now running under `workerId`'s lease; undefined when none. */
+  async claim(
+    workerId: string,
+    options: { lanes?: readonly number[] | undefined; leaseMs: number },
+  ): Promise<Job | undefined> {
+    const row = await claimJob(this.store, workerId, options);
+    if (!row) return undefined;
+    await this.events.publish({ reason: 'claimed', jobId: row.id, lane: row.lane, batchId: row.batch_id });
+    return toJob(row);
+  }
+
+  heartbeat(
+    jobId: number,
+    workerId: string,
+    leaseMs: number,
+  ): Promise<{ held: boolean; cancelRequested: boolean }> {
+    return heartbeatJob(this.store, jobId, workerId, leaseMs);
+  }
+
+  /** Ends a run successfully (or `cancelled` if cancel was requested); undefined when the lease was lost. */
+  async succeed(jobId: number, workerId: string, result: unknown): Promise<Job | undefined> {
+    const row = await succeedJob(this.store, jobId, workerId, result);
+    if (!row) return undefined;
+    await this.events.publish({
+      reason: row.state === 'cancelled' ? 'cancelled' : 'succeeded',
+      jobId,
+      lane: row.lane,
+      batchId: row.batch_id,
+    });
+    return toJob(row);
+  }
+
+  /** Ends a run by its error's retry class; undefined when the lease was lost. */
+  async fail(jobId: number, workerId: string, error: unknown): Promise<Job | undefined> {
+    const policy = {
+      backoff: this.backoff,
+      defaultDeferMs: this.defaultDeferMs,
+      ...(this.random && { random: this.random }),
+    };
+    const row = await failJob(this.store, jobId, workerId, error, policy);
+    if (!row) return undefined;
+    const reason =
+      row.state === 'queued'
+        ? 'retrying'
+        : row.state === 'deferred'
+          ? 'deferred'
+          : row.state === 'cancelled'
+            ? 'cancelled'
+            : 'failed';
+    await this.events.publish({ reason, jobId, lane: row.lane, batchId: row.batch_id });
+    return toJob(row);
+  }
+
+  /** Hands a running job back without counting it as a failure (worker shutting down). */
+  async release(jobId: number, workerId: string): Promise<Job | undefined> {
+    const row = await releaseJob(this.store, jobId, workerId);
+    if (!row) return undefined;
+    await this.events.publish({ reason: 'released', jobId, lane: row.lane, batchId: row.batch_id });
+    return toJob(row);
+  }
+
+  /** Running jobs whose lease expired go back to the queue. */
+  async reap(): Promise<number> {
+    const rows = await reapExpired(this.store);
+    for (const row of rows) {
+      this.options.logger?.warn(
+        { jobId: row.id, lane: row.lane, owner: row.lease_owner },
+        'lease expired: job returned to the queue',
+      );
+      await this.events.publish({ reason: 'reaped', jobId: row.id, lane: row.lane, batchId: row.batch_id });
+    }
+    return rows.length;
+  }
+
+  async addStep(
+    jobId: number,
+    step: { call: string; answer?: unknown; durationMs: number; at?: number },
+  ): Promise<void> {
+    await addJobStep(this.store, jobId, step);
+  }
+
+  /** Wakes the deferred jobs of a lane: those waiting for `reason`, or all of them. Returns how many. */
+  async wake(lane: number, reason?: WakeReason): Promise<number> {
+    const count = await wakeLane(this.store, lane, reason);
+    if (count > 0) await this.events.publish({ reason: 'woken', lane, count });
+    return count;
+  }
+
+  async cancel(jobId: number): Promise<Job> {
+    const row = await cancelJob(this.store, jobId);
+    await this.events.publish({
+      reason: row.state === 'running' ? 'cancel-requested' : 'cancelled',
+      jobId,
+      lane: row.lane,
+      batchId: row.batch_id,
+    });
+    return toJob(row);
+  }
+
+  async cancelBatch(batchId: number): Promise<{ cancelled: number; requested: number }> {
+    const counts = await cancelBatch(this.store, batchId);
+    await this.events.publish({
+      reason: 'cancel-requested',
+      batchId,
+      count: counts.cancelled + counts.requested,
+    });
+    return counts;
+  }
+
+  async retry(jobId: number): Promise<Job> {
+    const row = await retryJob(this.store, jobId);
+    await this.events.publish({ reason: 'retried', jobId, lane: row.lane, batchId: row.batch_id });
+    return toJob(row);
+  }
+
+  async retryBatch(batchId: number): Promise<{ retried: number; skipped: number }> {
+    const counts = await retryBatch(this.store, batchId);
+    if (counts.retried > 0) await this.events.publish({ reason: 'retried', batchId, count: counts.retried });
+    return counts;
+  }
+
+  batchProgress(batchId: number): Promise<BatchProgress> {
+    return batchProgress(this.store, batchId);
+  }
+
+  async listJobs(filter: JobFilter = {}): Promise<Job[]> {
+    return (await listJobRows(this.store, filter)).map(toJob);
+  }
+
+  async getJob(jobId: number): Promise<JobWithSteps> {
+    const row = await this.store.db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+    if (!row) throw new NotFoundError('job', jobId);
+    const steps = await this.store.db
+      .selectFrom('job_steps')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('id')
+      .execute();
+    return {
+      ...toJob(row),
+      steps: steps.map((s) => ({
+        id: s.id,
+        jobId: s.job_id,
+        at: s.at,
+        call: s.call,
+        answer: s.answer,
+        durationMs: s.duration_ms,
+      })),
+    };
+  }
+
+  /** Applies the retention policy (see ./admin.ts); returns how many jobs were deleted. */
+  async prune(now = Date.now()): Promise<number> {
+    const count = await pruneJobs(this.store, this.retention, now);
+    if (count > 0) await this.events.publish({ reason: 'pruned', count });
+    return count;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * `Worker`: runs jobs of several lanes at once in this process — at most one per lane (the database
+ * guarantees it) and at most `concurrency` in total. It claims when a change event says there may be
+ * work and on a poll timer (which also reaps expired leases), heartbeats while a handler runs, aborts the
+ * handler's signal on cancel or a lost lease, and records the outcome. `stop()` lets running handlers
+ * finish for `stopTimeoutMs`, then aborts them and hands their jobs back to the queue.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { errorMessage } from '../util/errors.js';
+import type { JobQueue } from './queue.js';
+import type { Job, QueueChange } from './types.js';
+
+export interface JobContext {
+  /** Aborted when the job is cancelled, its lease is lost, or the worker stops past its bound. */
+  signal: AbortSignal;
+  workerId: string;
+  /** Appends to the job's step log (call, answer — shortened when long —, duration). */
+  step(call: string, answer: unknown, durationMs: number): Promise<void>;
+}
+
+export type JobHandler = (job: Job, ctx: JobContext) => Promise<unknown>;
+
+export interface WorkerOptions {
+  workerId?: string;
+  /** Jobs (so lanes) run at the same time; default 4. */
+  concurrency?: number;
+  /** Only these lanes; all when absent. */
+  lanes?: readonly number[];
+  leaseMs?: number;
+  heartbeatMs?: number;
+  pollMs?: number;
+  stopTimeoutMs?: number;
+  logger?: Logger;
+}
+
+interface Running {
+  job: Job;
+  controller: AbortController;
+  done: Promise<void>;
+  /** Set by stop(): the job goes back to the queue, whatever the aborted handler reports. */
+  released: boolean;
+}
+
+export class Worker {
+  readonly workerId: string;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly pollMs: number;
+  private readonly stopTimeoutMs: number;
+  private readonly running = new Map<number, Running>();
+  private started = false;
+  private stopping = false;
+  private filling = false;
+  /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
+  private fillRequests = 0;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly handler: JobHandler,
+    private readonly options: WorkerOptions = {},
+  ) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.leaseMs / 3));
+    this.pollMs = options.pollMs ?? 2_000;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.queue.onChange((change) => {
+      this.onChange(change);
+    });
+    this.pollTimer = setInterval(() => {
+      void this.tick();
+    }, this.pollMs);
+    this.pollTimer.unref();
+    void this.tick();
+  }
+
+  /** Stops claiming; waits up to stopTimeoutMs for running handlers, then aborts and releases the rest. */
+  async stop(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.pollTimer);
+    this.unsubscribe?.();
+    const all = () => Promise.all([...this.running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => {
+          resolve(true);
+        }, this.stopTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    const left = [...this.running.values()];
+    for (const run of left) {
+      run.released = true;
+      run.controller.abort(new Error('worker stopping'));
+    }
+    for (const run of left) {
+      await this.queue.release(run.job.id, this.workerId).catch((error: unknown) => {
+        this.options.logger?.error(
+          { jobId: run.job.id, err: errorMessage(error) },
+          'could not release job; its lease will expire',
+        );
+      });
+    }
+  }
+
+  private onChange(change: QueueChange): void {
+    if (change.reason === 'cancel-requested') {
+      if (change.jobId !== undefined)
+        this.running.get(change.jobId)?.controller.abort(new Error('cancelled'));
+      else void this.checkRunning();
+      return;
+    }
+    if (change.reason === 'claimed' || change.reason === 'retrying' || change.reason === 'deferred') return;
+    void this.fill();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.queue.reap();
+    } catch (error) {
+      this.options.logger?.warn({ err: errorMessage(error) }, 'reaping expired leases failed');
+    }
+    await this.fill();
+  }
+
+  /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
+  private async fill(): Promise<void> {
+    this.fillRequests++;
+    if (this.filling) return;
+    this.filling = true;
+    try {
+      let seen: number;
+      do {
+        seen = this.fillRequests;
+        while (!this.stopping && this.running.size < this.concurrency) {
+          const job = await this.queue.claim(this.workerId, {
+            lanes: this.options.lanes,
+            leaseMs: this.leaseMs,
+          });
+          if (!job) break;
+          this.run(job);
+        }
+      } while (this.fillRequests !== seen && !this.stopping);
+    } catch (error) {
+      this.options.logger?.error(
+        { err: errorMessage(error) },
+        'claiming a job failed; trying again on the next tick',
+      );
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  private run(job: Job): void {
+    const controller = new AbortController();
+    const heartbeat = setInterval(() => {
+      void this.beat(job, controller);
+    }, this.heartbeatMs);
+    const ctx: JobContext = {
+      signal: controller.signal,
+      workerId: this.workerId,
+      step: (call, answer, durationMs) => this.queue.addStep(job.id, { call, answer, durationMs }),
+    };
+    const done = this.execute(job, ctx).finally(() => {
+      clearInterval(heartbeat);
+      this.running.delete(job.id);
+      if (!this.stopping) void this.fill();
+    });
+    this.running.set(job.id, { job, controller, done, released: false });
+  }
+
+  private async execute(job: Job, ctx: JobContext): Promise<void> {
+    const log = this.options.logger;
+    let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, result: await this.handler(job, ctx) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    if (this.running.get(job.id)?.released) return;
+    try {
+      const ended = outcome.ok
+        ? await this.queue.succeed(job.id, this.workerId, outcome.result)
+        : await this.queue.fail(job.id, this.workerId, outcome.error);
+      if (!ended) log?.warn({ jobId: job.id, lane: job.lane }, 'job outcome dropped: the lease was lost');
+      else log?.debug({ jobId: job.id, lane: job.lane, state: ended.state }, 'job ended');
+    } catch (error) {
+      log?.error(
+        { jobId: job.id, err: errorMessage(error) },
+        'recording the job outcome failed; the lease will expire and it runs again',
+      );
+    }
+  }
+
+  private async beat(job: Job, controller: AbortController): Promise<void> {
+    try {
+      const { held, cancelRequested } = await this.queue.heartbeat(job.id, this.workerId, this.leaseMs);
+      if (!held) controller.abort(new Error('lease lost'));
+      else if (cancelRequested) controller.abort(new Error('cancelled'));
+    } catch (error) {
+      this.options.logger?.warn({ jobId: job.id, err: errorMessage(error) }, 'heartbeat failed');
+    }
+  }
+
+  /** A batch cancel names no job: look at each running one. */
+  private async checkRunning(): Promise<void> {
+    for (const run of this.running.values()) await this.beat(run.job, run.controller);
+  }
+}
