@@ -185,7 +185,7 @@ async function verification(): Promise<BenchResult> {
         art: {},
         premiered: '',
         imdbnumber: '',
-      } as Parameters<typeof sim.library.addMovie>[0],
+      },
       '2024-01-01 00:00:00',
     );
   }

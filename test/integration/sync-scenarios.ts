@@ -40,7 +40,11 @@ export function defineSyncScenarios(target: ScenarioTarget): void {
     ): Promise<{ kodi: ScenarioKodi; rig: Rig; manager: (kodiPath: string) => string }> {
       const kodi = await target.start({ name: 'living room' });
       cleanup.push(() => kodi.stop());
-      const endpoint = options.webSocket === false ? { ...kodi.endpoint, wsPort: null } : kodi.endpoint;
+      const endpoint = {
+        ...kodi.endpoint,
+        name: 'living room',
+        ...(options.webSocket === false && { wsPort: null }),
+      };
       const managerRoot = (root: string): string =>
         options.mapped ? root.replace(/^.*\/(movies|tv)[^/]*\/$/, '/data/$1/') : root;
       const rig = await startRig({
