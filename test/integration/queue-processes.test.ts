@@ -44,7 +44,7 @@ function startWorker(database: TestDatabase, options: { concurrency: number }): 
     child.once('exit', (code) => {
       reject(new Error(`worker exited early with ${String(code)}`));
     });
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve(child);
     });
   });
@@ -52,7 +52,11 @@ function startWorker(database: TestDatabase, options: { concurrency: number }): 
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
 }
 
 function readRuns(dir: string): Run[] {
@@ -112,8 +116,8 @@ async function waitForSucceeded(
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('state', '=', 'succeeded')
       .executeTakeFirstOrThrow();
-    if (Number(row.n) >= atLeast) return;
-    if (Date.now() > end) throw new Error(`only ${String(row.n)} of ${total} jobs succeeded in time`);
+    if (row.n >= atLeast) return;
+    if (Date.now() > end) throw new Error(`only ${row.n} of ${total} jobs succeeded in time`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
