@@ -167,7 +167,7 @@ export function createSyncJobHandler(
               evidence,
               choice.answering.filter((m) => m !== member),
             );
-          evidence.timings.kodiMs = Math.round(steps.kodiMs);
+          evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
           const present = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
           await deps.store.saveItemSync(p.item.id, p.group.id, {
             kodiIds: present ? evidence.kodiIds : [],

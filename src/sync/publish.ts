@@ -85,6 +85,7 @@ function found(
     ...(escalation.length > 0 && { escalation }),
     timings: {
       scanMs: Math.round(outcome.scanMs),
+      waitMs: Math.round(outcome.waitMs * 100) / 100,
       ...(outcome.detectAfterFinishedMs !== undefined && {
         detectAfterFinishedMs: outcome.detectAfterFinishedMs,
       }),

@@ -39,6 +39,8 @@ export interface ScanOutcome {
   /** 'not observed': neither a start nor the item was seen; the caller's lookup decides (and escalates). */
   completion: CompletionSignal | 'not observed';
   scanMs: number;
+  /** Of scanMs, the time spent only waiting (for an event or the next poll), not calling Kodi. */
+  waitMs: number;
   /** Time from OnScanFinished to this function returning (event path only). */
   detectAfterFinishedMs?: number;
 }
@@ -97,6 +99,12 @@ export async function scanAndWait(
   signal?: AbortSignal,
 ): Promise<ScanOutcome> {
   watcher.resetScan();
+  let waitMs = 0;
+  const wait = async (ms: number): Promise<void> => {
+    const t = performance.now();
+    await watcher.next(ms, signal);
+    waitMs += performance.now() - t;
+  };
   const sent = performance.now();
   await steps.call(
     `VideoLibrary.Scan ${directory === undefined ? '(whole library)' : `"${directory}"`}`,
@@ -110,13 +118,13 @@ export async function scanAndWait(
     const elapsed = performance.now() - sent;
     if (elapsed >= timing.startTimeoutMs) {
       steps.note('wait for scan start', `no start seen within ${timing.startTimeoutMs} ms`, elapsed);
-      return { completion: 'not observed', scanMs: elapsed };
+      return { completion: 'not observed', scanMs: elapsed, waitMs };
     }
     if (!watcher.eventsReliable) {
       polled = true;
       if ((await isScanning(client, steps)) || (await isPresent())) break;
     }
-    await watcher.next(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs, signal);
+    await wait(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs);
   }
   // Phase 2: see it end.
   let lastPoll = performance.now();
@@ -131,6 +139,7 @@ export async function scanAndWait(
         return {
           completion: polled ? 'polling' : 'OnScanFinished event',
           scanMs: elapsed,
+          waitMs,
           detectAfterFinishedMs,
         };
       }
@@ -138,7 +147,7 @@ export async function scanAndWait(
       lastPoll = performance.now();
       if (!(await isScanning(client, steps))) {
         steps.note('wait for scan end', 'IsScanningVideo false (polled)', elapsed);
-        return { completion: 'polling', scanMs: elapsed };
+        return { completion: 'polling', scanMs: elapsed, waitMs };
       }
       polled = polled || !watcher.eventsReliable;
     }
@@ -148,6 +157,6 @@ export async function scanAndWait(
           `${Math.round(timing.finishTimeoutMs / 1000)} s; will look again later`,
       );
     }
-    await watcher.next(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs, signal);
+    await wait(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs);
   }
 }
