@@ -80,9 +80,9 @@ describe('GetMovies filters', () => {
     expect(either.movies?.map((m) => m.title)).toEqual(['One', 'Three']);
   });
 
-  it('omits the movies key when nothing matches', async () => {
+  it('answers an empty movies list when nothing matches, as Kodi 20.1 does', async () => {
     const answer = await getMovies({ filter: { field: 'title', operator: 'is', value: 'nothing' } });
-    expect(answer).toEqual({ limits: { start: 0, end: 0, total: 0 } });
+    expect(answer).toEqual({ limits: { start: 0, end: 0, total: 0 }, movies: [] });
   });
 
   it('rejects an unknown field, an unknown operator and imdbnumber with Kodi’s -32602 stack', async () => {

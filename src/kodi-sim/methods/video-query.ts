@@ -1,7 +1,7 @@
 /**
  * The read side of VideoLibrary: GetMovies / GetTVShows / GetEpisodes with filter, sort and limits, and the
- * Get*Details calls (-32602 for a missing id, real-kodi.md §7). The list key (`movies` …) is absent when
- * nothing matched, as in Kodi.
+ * Get*Details calls (-32602 for a missing id, real-kodi.md §7). The list key (`movies` …) is present even
+ * when nothing matched, as measured on Kodi 20.1.
  */
 import { compileFilter, type FieldLookup, type FilterKind } from '../filters.js';
 import { invalidParams } from '../rpc-error.js';
@@ -71,9 +71,8 @@ function listAnswer<T>(
   const filter = params.filter === undefined ? undefined : compileFilter(kind, params.filter, method);
   const matching = filter ? rows.filter((row) => filter(row.lookup)) : rows;
   const { limits, page } = applyLimits(params, sortRows(matching, params));
-  const answer: Record<string, unknown> = { limits };
-  if (matching.length > 0) answer[kind] = page.map((row) => write(row.item));
-  return answer;
+  // Real Kodi 20.1 sends the list key even when nothing matched (`"movies":[]`, contract suite).
+  return { limits, [kind]: page.map((row) => write(row.item)) };
 }
 
 export const videoQueryMethods: MethodTable = {
