@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { API_KEY_FILE } from '../api/api-key.js';
 import { loadConfig } from '../config/load.js';
 
 export interface ApiTarget {
@@ -19,8 +20,6 @@ export interface ApiTargetOptions {
   dataDir?: string | undefined;
   env?: NodeJS.ProcessEnv;
 }
-
-export const API_KEY_FILE = 'api-key.txt';
 
 /** The service's address and key as seen from this machine. */
 export function resolveApiTarget(options: ApiTargetOptions = {}): ApiTarget {

@@ -4,6 +4,11 @@
  * itself on the program; this file only lists them.
  */
 import { Command } from 'commander';
+import { registerCleanCommand } from './commands/clean.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerBatchesCommand, registerJobsCommand } from './commands/jobs.js';
+import { registerPlayersCommand } from './commands/players.js';
+import { registerDemoCommand, registerServeCommand } from './commands/serve.js';
 import { registerItemsCommand } from './commands/items.js';
 import { registerKodiCommand } from './commands/kodi.js';
 import { registerSimCommand } from './commands/sim.js';
@@ -18,7 +23,14 @@ program
   .option('--data-dir <dir>', 'data folder of the service (env KODI_SYNC_DATA_DIR; default ./data)')
   .option('--json', 'print JSON for scripts instead of human output');
 
+registerServeCommand(program);
+registerDemoCommand(program);
 registerItemsCommand(program);
+registerJobsCommand(program);
+registerBatchesCommand(program);
+registerPlayersCommand(program);
+registerCleanCommand(program);
+registerConfigCommand(program);
 registerKodiCommand(program);
 registerSimCommand(program);
 

@@ -51,7 +51,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   logSizeLimitMb: 10,
   logRotate: 10,
-  demo: 'off',
+  demo: 'auto',
   workers: 16,
   jobLeaseSeconds: 60,
   retryHorizonHours: 24,

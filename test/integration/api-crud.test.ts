@@ -1,4 +1,5 @@
 // The REST API over real HTTP: every resource's happy path, and bad input answered 4xx naming the field with no change made.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- tests read JSON answers loosely */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from './api-harness.js';
 

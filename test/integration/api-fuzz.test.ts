@@ -1,4 +1,5 @@
 // Hostile input: random JSON bodies and ids on every endpoint never produce a 5xx and never crash the service.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests read JSON answers loosely */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from './api-harness.js';
@@ -33,7 +34,11 @@ it('answers every random request to every endpoint with a status below 500', asy
     fc.asyncProperty(
       fc.nat({ max: endpoints.length - 1 }),
       idLike,
-      fc.oneof(fc.json(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 })),
+      fc.oneof(
+        fc.json(),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+        fc.string({ maxLength: 40 }),
+      ),
       async (index, id, raw) => {
         const endpoint = endpoints[index];
         if (endpoint === undefined) return;
@@ -49,13 +54,54 @@ it('answers every random request to every endpoint with a status below 500', asy
 });
 
 it('answers structured random bodies on the create endpoints with a status below 500', async () => {
-  const creates = ['/api/v1/libraries', '/api/v1/groups', '/api/v1/players', '/api/v1/mappings', '/api/v1/tasks', '/api/v1/notifications', '/api/v1/items/publish', '/api/v1/items/delete', '/api/v1/webhooks/radarr', '/api/v1/webhooks/sonarr', '/api/v1/groups/1/test-mapping'];
-  const field = fc.constantFrom('name', 'kind', 'rootPath', 'groupId', 'libraryIds', 'host', 'httpPort', 'wsPort', 'password', 'managerPrefix', 'kodiPrefix', 'cron', 'timezone', 'type', 'settings', 'events', 'path', 'items', 'eventType', 'movie', 'movieFile', 'series', 'episodes', 'episodeFile');
+  const creates = [
+    '/api/v1/libraries',
+    '/api/v1/groups',
+    '/api/v1/players',
+    '/api/v1/mappings',
+    '/api/v1/tasks',
+    '/api/v1/notifications',
+    '/api/v1/items/publish',
+    '/api/v1/items/delete',
+    '/api/v1/webhooks/radarr',
+    '/api/v1/webhooks/sonarr',
+    '/api/v1/groups/1/test-mapping',
+  ];
+  const field = fc.constantFrom(
+    'name',
+    'kind',
+    'rootPath',
+    'groupId',
+    'libraryIds',
+    'host',
+    'httpPort',
+    'wsPort',
+    'password',
+    'managerPrefix',
+    'kodiPrefix',
+    'cron',
+    'timezone',
+    'type',
+    'settings',
+    'events',
+    'path',
+    'items',
+    'eventType',
+    'movie',
+    'movieFile',
+    'series',
+    'episodes',
+    'episodeFile',
+  );
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...creates), fc.dictionary(field, fc.jsonValue({ maxDepth: 3 })), async (path, body) => {
-      const answer = await t.call('POST', path, body);
-      expect(answer.status, `POST ${path} ${JSON.stringify(body)} → ${answer.text}`).toBeLessThan(500);
-    }),
+    fc.asyncProperty(
+      fc.constantFrom(...creates),
+      fc.dictionary(field, fc.jsonValue({ maxDepth: 3 })),
+      async (path, body) => {
+        const answer = await t.call('POST', path, body);
+        expect(answer.status, `POST ${path} ${JSON.stringify(body)} → ${answer.text}`).toBeLessThan(500);
+      },
+    ),
     { numRuns: 300 },
   );
 });

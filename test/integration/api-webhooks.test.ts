@@ -1,4 +1,5 @@
 // Each Radarr/Sonarr fixture posted to the real webhook route produces exactly the right jobs, in the right order.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- tests read JSON answers loosely */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookFixture, webhookFixtureNames } from '../fixtures/webhooks/load.js';
 import { startTestService, type TestService } from './api-harness.js';
@@ -30,7 +31,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-type Expect = 'test' | 'ignored' | [action: 'published' | 'deleted', path: string, season?: number, episode?: number][];
+type Expect =
+  'test' | 'ignored' | [action: 'published' | 'deleted', path: string, season?: number, episode?: number][];
 
 const RADARR: Record<string, Expect> = {
   test: 'test',
@@ -76,15 +78,27 @@ const SONARR: Record<string, Expect> = {
   'series-delete-without-files': 'ignored',
   'episode-file-delete-upgrade': 'ignored',
   'episode-file-delete-upgrade-same-path': 'ignored',
-  'download-single': [['published', `${SHOW}Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv`, 1, 1]],
+  'download-single': [
+    ['published', `${SHOW}Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv`, 1, 1],
+  ],
   'download-multi-episode': [
     ['published', EP23, 1, 2],
     ['published', EP23, 1, 3],
   ],
   'download-upgrade-same-path': [['published', `${SHOW}Season 01/Example Show - S01E01.mkv`, 1, 1]],
   'download-upgrade': [
-    ['published', `${SHOW}Season 01/Example Show (2020) - S01E02-E03 - Second + Third [Bluray-2160p].mkv`, 1, 2],
-    ['published', `${SHOW}Season 01/Example Show (2020) - S01E02-E03 - Second + Third [Bluray-2160p].mkv`, 1, 3],
+    [
+      'published',
+      `${SHOW}Season 01/Example Show (2020) - S01E02-E03 - Second + Third [Bluray-2160p].mkv`,
+      1,
+      2,
+    ],
+    [
+      'published',
+      `${SHOW}Season 01/Example Show (2020) - S01E02-E03 - Second + Third [Bluray-2160p].mkv`,
+      1,
+      3,
+    ],
     ['deleted', EP23],
   ],
   'episode-file-delete-manual-override': [
@@ -109,21 +123,44 @@ const SONARR: Record<string, Expect> = {
     ['deleted', `${SHOW}Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv`],
     ['deleted', EP23],
   ],
-  'v3-download-single': [['published', '/tv/Example Show (2020)/Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv', 1, 1]],
-  'v3-episode-file-delete': [['deleted', '/tv/Example Show (2020)/Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv', 1, 1]],
-  'windows-download-single': [['published', 'E:\\TV\\Café Society (2019)\\Season 01\\Café Society - S01E04 - Épilogue.mkv', 1, 4]],
+  'v3-download-single': [
+    [
+      'published',
+      '/tv/Example Show (2020)/Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv',
+      1,
+      1,
+    ],
+  ],
+  'v3-episode-file-delete': [
+    [
+      'deleted',
+      '/tv/Example Show (2020)/Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv',
+      1,
+      1,
+    ],
+  ],
+  'windows-download-single': [
+    ['published', 'E:\\TV\\Café Society (2019)\\Season 01\\Café Society - S01E04 - Épilogue.mkv', 1, 4],
+  ],
   'windows-unc-rename': [
     ['published', '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show - S01E01 - Pilot.mkv'],
-    ['deleted', '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show (2020) - S01E01 [WEBDL-1080p].mkv'],
+    [
+      'deleted',
+      '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show (2020) - S01E01 [WEBDL-1080p].mkv',
+    ],
   ],
 };
 
 async function jobCount(): Promise<number> {
-  return ((await t.call<unknown[]>('GET', '/api/v1/jobs?limit=1000')).body).length;
+  return (await t.call<unknown[]>('GET', '/api/v1/jobs?limit=1000')).body.length;
 }
 
 async function post(source: 'radarr' | 'sonarr', name: string, method = 'POST') {
-  return t.call<{ status: string; jobIds?: number[] }>(method, `/api/v1/webhooks/${source}`, webhookFixture(source, name));
+  return t.call<{ status: string; jobIds?: number[] }>(
+    method,
+    `/api/v1/webhooks/${source}`,
+    webhookFixture(source, name),
+  );
 }
 
 describe.each([
@@ -131,8 +168,12 @@ describe.each([
   ['sonarr', SONARR],
 ] as const)('%s webhook fixtures', (source, table) => {
   it('has an expectation for every fixture', () => {
-    const folderDeletes = webhookFixtureNames(source).filter((n) => /(movie|series)-delete-with-files|unc-(movie|series)-delete/.test(n));
-    expect(webhookFixtureNames(source).filter((n) => !(n in table) && !folderDeletes.includes(n))).toEqual([]);
+    const folderDeletes = webhookFixtureNames(source).filter((n) =>
+      /(movie|series)-delete-with-files|unc-(movie|series)-delete/.test(n),
+    );
+    expect(webhookFixtureNames(source).filter((n) => !(n in table) && !folderDeletes.includes(n))).toEqual(
+      [],
+    );
   });
 
   it.each(Object.entries(table))('%s → exactly the expected jobs', async (name, expected) => {
@@ -151,7 +192,11 @@ describe.each([
     for (const id of jobIds) {
       const job = (await t.call('GET', `/api/v1/jobs/${id}`)).body;
       const item = (await t.call('GET', `/api/v1/items/${job.itemId as number}`)).body;
-      seen.push([item.state, item.path, item.season ?? undefined, item.episode ?? undefined].filter((v) => v !== undefined));
+      seen.push(
+        [item.state, item.path, item.season ?? undefined, item.episode ?? undefined].filter(
+          (v) => v !== undefined,
+        ),
+      );
     }
     expect(seen).toEqual(expected);
   });
@@ -160,20 +205,40 @@ describe.each([
 describe('webhook receipts', () => {
   it('accepts PUT and the API key as the HTTP Basic password, and refuses a wrong one', async () => {
     const basic = `Basic ${Buffer.from(`radarr:${t.apiKey}`).toString('base64')}`;
-    const ok = await t.call('PUT', '/api/v1/webhooks/radarr', webhookFixture('radarr', 'test'), { key: null, headers: { authorization: basic } });
+    const ok = await t.call('PUT', '/api/v1/webhooks/radarr', webhookFixture('radarr', 'test'), {
+      key: null,
+      headers: { authorization: basic },
+    });
     expect(ok.status).toBe(200);
     const wrong = `Basic ${Buffer.from('radarr:nope').toString('base64')}`;
-    const refused = await t.call('POST', '/api/v1/webhooks/radarr', webhookFixture('radarr', 'test'), { key: null, headers: { authorization: wrong } });
+    const refused = await t.call('POST', '/api/v1/webhooks/radarr', webhookFixture('radarr', 'test'), {
+      key: null,
+      headers: { authorization: wrong },
+    });
     expect(refused.status).toBe(401);
-    expect((await t.call('POST', '/api/v1/libraries', { name: 'n', kind: 'movies', rootPath: '/n' }, { key: null, headers: { authorization: basic } })).status).toBe(401);
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/v1/libraries',
+          { name: 'n', kind: 'movies', rootPath: '/n' },
+          { key: null, headers: { authorization: basic } },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('stores every receipt with its outcome, including refused payloads', async () => {
     const test = await post('radarr', 'test');
     expect(test.status).toBe(200);
-    const bad = await t.call<{ field: string }>('POST', '/api/v1/webhooks/radarr', { eventType: 'Download', movie: { title: 5 } });
+    const bad = await t.call<{ field: string }>('POST', '/api/v1/webhooks/radarr', {
+      eventType: 'Download',
+      movie: { title: 5 },
+    });
     expect(bad.status).toBe(400);
-    const activity = (await t.call<{ kind: string; outcome: string }[]>('GET', '/api/v1/activity?source=radarr&limit=2')).body;
+    const activity = (
+      await t.call<{ kind: string; outcome: string }[]>('GET', '/api/v1/activity?source=radarr&limit=2')
+    ).body;
     expect(activity[0]).toMatchObject({ kind: 'Download' });
     expect(activity[0]?.outcome).toMatch(/^rejected: /);
     expect(activity[1]).toMatchObject({ kind: 'Test', outcome: 'test' });
@@ -197,11 +262,18 @@ describe('webhook receipts', () => {
   });
 
   it('answers 200 "rejected" (and keeps the connection alive) for a path in no library', async () => {
-    const payload = webhookFixture('radarr', 'download-new') as { movie: { folderPath: string }; movieFile: { path: string } };
+    const payload = webhookFixture('radarr', 'download-new') as {
+      movie: { folderPath: string };
+      movieFile: { path: string };
+    };
     payload.movie.folderPath = '/elsewhere/X (2000)';
     payload.movieFile.path = '/elsewhere/X (2000)/X.mkv';
     const before = await jobCount();
-    const answer = await t.call<{ status: string; message: string }>('POST', '/api/v1/webhooks/radarr', payload);
+    const answer = await t.call<{ status: string; message: string }>(
+      'POST',
+      '/api/v1/webhooks/radarr',
+      payload,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('rejected');
     expect(answer.body.message).toContain('no library');

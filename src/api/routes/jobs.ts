@@ -3,7 +3,7 @@
  * cancel and retry. Error texts and step answers pass the secret scrubber on their way out.
  */
 import { z } from 'zod';
-import type { Job, JobState, JobWithSteps } from '../../queue/types.js';
+import type { Job, JobWithSteps } from '../../queue/types.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { errors, Id, IdParams } from './common.js';
@@ -109,7 +109,7 @@ export function registerJobRoutes(app: ApiApp, deps: ApiDeps): void {
       const q = request.query;
       const batchId = q.batch ?? q.batchId;
       const jobs = await queue.listJobs({
-        ...(q.state !== undefined && { states: q.state as JobState[] }),
+        ...(q.state !== undefined && { states: q.state }),
         ...(q.lane !== undefined && { lane: q.lane }),
         ...(batchId !== undefined && { batchId }),
         ...(q.item !== undefined && { itemId: q.item }),

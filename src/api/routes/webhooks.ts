@@ -53,7 +53,9 @@ export function registerWebhookRoutes(app: ApiApp, deps: ApiDeps): void {
           summary: `${source} ${eventType}`,
           payload,
         });
-        const count = (outcome: string) => deps.metrics.webhookReceipts.inc({ source, outcome });
+        const count = (outcome: string) => {
+          deps.metrics.webhookReceipts.inc({ source, outcome });
+        };
         let outcome: WebhookOutcome;
         try {
           outcome = ADAPTERS[source](payload);

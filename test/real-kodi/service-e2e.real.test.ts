@@ -1,0 +1,42 @@
+// End to end on a REAL headless Kodi: configure it through the API, publish a movie by Radarr webhook, see it in Kodi's library.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- tests read JSON answers loosely */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realKodiAvailable, realKodiRpc, startRealKodi, type RealKodi } from '../fixtures/real-kodi.js';
+import { startTestService, type TestService } from '../integration/api-harness.js';
+import { configureKodi, expectNoSecrets, publishByWebhook } from '../integration/service-e2e-flow.js';
+
+const PASSWORD = 'service-e2e-secret';
+
+if (realKodiAvailable()) {
+  describe('service end to end (real Kodi)', () => {
+    let kodi: RealKodi;
+    let t: TestService;
+    beforeAll(async () => {
+      kodi = await startRealKodi({ user: 'kodi', password: PASSWORD });
+      t = await startTestService();
+    });
+    afterAll(async () => {
+      await t.stop();
+      await kodi.stop();
+    });
+
+    it('publishes a movie sent by Radarr and finds it in the real Kodi library, with no secret anywhere', async () => {
+      const answers: string[] = [];
+      await configureKodi(t, kodi, answers);
+      const { job, written } = await publishByWebhook(t, kodi, answers);
+      expect(job.state, JSON.stringify(job)).toBe('succeeded');
+      expect(job.result.outcome).toBe('published');
+      const movies = await realKodiRpc<{ movies?: { file: string }[] }>(
+        kodi.endpoint,
+        'VideoLibrary.GetMovies',
+        { properties: ['file'] },
+      );
+      expect((movies.movies ?? []).map((m) => m.file)).toContain(written.file);
+      expectNoSecrets(t, answers, [PASSWORD, t.apiKey]);
+    });
+  });
+} else {
+  describe('service end to end (real Kodi)', () => {
+    it.skip('needs kodi.bin and Xvfb on this machine', () => undefined);
+  });
+}
