@@ -69,7 +69,7 @@ export function checkInput(input: EnqueueInput, kinds: ReadonlyMap<string, Paylo
   };
 }
 
-/** Checks that every referenced lane, item and batch exists (inside the write transaction). */
+/** Throws a NotFoundError naming the field when a referenced lane, item or batch does not exist. */
 export async function checkReferences(tx: Tx, inputs: readonly CheckedInput[]): Promise<void> {
   const lanes = [...new Set(inputs.map((i) => i.lane))];
   const foundLanes = await tx.selectFrom('player_groups').select('id').where('id', 'in', lanes).execute();

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/open.js';
 import { requireText } from '../store/rows.js';
+import { isForeignKeyViolation, type Tx } from '../store/transaction.js';
 import { NotFoundError, ValidationError, type WakeReason } from '../util/errors.js';
 import {
   batchProgress,
@@ -25,6 +26,7 @@ import {
   checkReferences,
   insertOrCoalesce,
   withCoalescingRetry,
+  type CheckedInput,
   type PayloadSchema,
 } from './enqueue.js';
 import { QueueEvents } from './events.js';
@@ -92,12 +94,30 @@ export class JobQueue {
 
   async enqueue(input: EnqueueInput): Promise<EnqueuedJob> {
     const checked = checkInput(input, this.kinds);
-    const { row, coalesced } = await withCoalescingRetry(this.store, async (tx) => {
-      await checkReferences(tx, [checked]);
-      return insertOrCoalesce(tx, checked, Date.now());
-    });
+    const write = (tx: Tx) => insertOrCoalesce(tx, checked, Date.now());
+    // Without an item there is nothing to coalesce with: one INSERT, atomic on its own.
+    const { row, coalesced } = await this.explainingMissingReferences([checked], () =>
+      checked.itemId === null ? write(this.store.db) : withCoalescingRetry(this.store, write),
+    );
     await this.events.publish({ reason: 'enqueued', jobId: row.id, lane: row.lane, batchId: row.batch_id });
     return { ...toJob(row), coalesced };
+  }
+
+  /**
+   * Runs a write whose references (lane, item, batch) the foreign keys check; when one is missing, the
+   * write failed as a whole, and the lookup names the field. Cheaper than looking them up before every
+   * write.
+   */
+  private async explainingMissingReferences<T>(
+    inputs: readonly CheckedInput[],
+    write: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isForeignKeyViolation(error)) await checkReferences(this.store.db, inputs);
+      throw error;
+    }
   }
 
   /** Creates a batch and enqueues all jobs in one transaction: all are written, or none. */
@@ -116,21 +136,22 @@ export class JobQueue {
         throw error;
       }
     });
-    const result = await withCoalescingRetry(this.store, async (tx) => {
-      await checkReferences(tx, checked);
-      const now = Date.now();
-      const batch = await tx
-        .insertInto('batches')
-        .values({ label: options.label ?? null, created_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const written: EnqueuedJob[] = [];
-      for (const input of checked) {
-        const { row, coalesced } = await insertOrCoalesce(tx, { ...input, batchId: batch.id }, now);
-        written.push({ ...toJob(row), coalesced });
-      }
-      return { batchId: batch.id, jobs: written };
-    });
+    const result = await this.explainingMissingReferences(checked, () =>
+      withCoalescingRetry(this.store, async (tx) => {
+        const now = Date.now();
+        const batch = await tx
+          .insertInto('batches')
+          .values({ label: options.label ?? null, created_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const written: EnqueuedJob[] = [];
+        for (const input of checked) {
+          const { row, coalesced } = await insertOrCoalesce(tx, { ...input, batchId: batch.id }, now);
+          written.push({ ...toJob(row), coalesced });
+        }
+        return { batchId: batch.id, jobs: written };
+      }),
+    );
     await this.events.publish({ reason: 'enqueued', batchId: result.batchId, count: result.jobs.length });
     return result;
   }

@@ -56,6 +56,8 @@ export class Worker {
   private filling = false;
   /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
   private fillRequests = 0;
+  /** The fill in progress: stop() waits for it, so a claim in flight is not left behind. */
+  private filled: Promise<void> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -95,6 +97,7 @@ export class Worker {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.unsubscribe?.();
+    await this.filled;
     const all = () => Promise.all([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -143,10 +146,15 @@ export class Worker {
   }
 
   /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
-  private async fill(): Promise<void> {
+  private fill(): Promise<void> {
     this.fillRequests++;
-    if (this.filling) return;
+    if (this.filling) return this.filled;
     this.filling = true;
+    this.filled = this.fillLoop();
+    return this.filled;
+  }
+
+  private async fillLoop(): Promise<void> {
     try {
       let seen: number;
       do {
