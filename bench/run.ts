@@ -16,7 +16,9 @@ const files = (await readdir(benchDir)).filter(
 const all: Record<string, BenchResult[]> = {};
 for (const file of files.sort()) {
   console.log(`\n== ${file}`);
-  const module = (await import(pathToFileURL(join(benchDir, file)).href)) as { run: () => Promise<BenchResult[]> };
+  const module = (await import(pathToFileURL(join(benchDir, file)).href)) as {
+    run: () => Promise<BenchResult[]>;
+  };
   const results = await module.run();
   all[file] = results;
   for (const result of results) {
@@ -30,5 +32,6 @@ for (const file of files.sort()) {
 await mkdir(join(benchDir, 'results'), { recursive: true });
 await writeFile(
   join(benchDir, 'results', 'summary.json'),
-  JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results: all }, null, 2) + '\n',
+  JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results: all }, null, 2) +
+    '\n',
 );

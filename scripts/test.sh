@@ -22,6 +22,6 @@ fast_rc=$?
 npx vitest run --project real-kodi --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-real-kodi.json
 real_rc=$?
 
-node scripts/summarize-tests.mjs "$checks_failed" .tmp/vitest-fast.json .tmp/vitest-real-kodi.json
+npx tsx scripts/summarize-tests.ts "$checks_failed" .tmp/vitest-fast.json .tmp/vitest-real-kodi.json
 summary_rc=$?
 if [ "$fast_rc" -ne 0 ] || [ "$real_rc" -ne 0 ] || [ "$summary_rc" -ne 0 ]; then exit 1; fi

@@ -7,10 +7,15 @@ const [checksFailedArg, ...reports] = process.argv.slice(2);
 const staticChecks = 3;
 const checksFailed = Number(checksFailedArg ?? 0);
 let passed = staticChecks - checksFailed;
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numFailedTestSuites: number;
+}
 let failed = checksFailed;
 for (const file of reports) {
   try {
-    const report = JSON.parse(readFileSync(file, 'utf8'));
+    const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport;
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     if (report.numFailedTestSuites > 0 && report.numFailedTests === 0) failed += report.numFailedTestSuites;
