@@ -85,7 +85,7 @@ async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
 
 async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence> {
   const started = performance.now();
-  const rows = await findByFile(op.member.client, op.steps, op.item.kind, op.kodiFile, ['title']);
+  const rows = await findByFile(op.member.client, op.steps, op.item.kind, op.kodiFile);
   const row = pickItemRow(op.item, rows);
   const record = await store.getItemSync(op.item.id, op.group.id);
   const action = decideAction(op.item, row !== undefined, record?.revisionApplied ?? null);

@@ -25,6 +25,11 @@ export interface LibraryRow {
 const MOVIE_PROPS = ['title', 'year', 'file', 'uniqueid'];
 const EPISODE_PROPS = ['title', 'file', 'tvshowid', 'season', 'episode', 'uniqueid'];
 
+/** Kodi rejects a property list with repeats (Item.Fields.Base items are unique): -32602. */
+function unique(base: readonly string[], extra: readonly string[]): string[] {
+  return [...new Set([...base, ...extra])];
+}
+
 function fileFilter(kodiFile: string): KodiFilter {
   return {
     and: [
@@ -45,7 +50,7 @@ async function query(
   if (kind === 'movie') {
     const { movies } = await steps.call(
       `VideoLibrary.GetMovies ${label}`,
-      () => client.getMovies({ ...(filter && { filter }), properties: [...MOVIE_PROPS, ...extraProps] }),
+      () => client.getMovies({ ...(filter && { filter }), properties: unique(MOVIE_PROPS, extraProps) }),
       (r) =>
         `${r.movies.length} movie(s)${r.movies.length ? `: ids ${r.movies.map((m) => m.movieid).join(',')}` : ''}`,
     );
@@ -53,7 +58,7 @@ async function query(
   }
   const { episodes } = await steps.call(
     `VideoLibrary.GetEpisodes ${label}`,
-    () => client.getEpisodes({ ...(filter && { filter }), properties: [...EPISODE_PROPS, ...extraProps] }),
+    () => client.getEpisodes({ ...(filter && { filter }), properties: unique(EPISODE_PROPS, extraProps) }),
     (r) =>
       `${r.episodes.length} episode(s)${r.episodes.length ? `: ids ${r.episodes.map((e) => e.episodeid).join(',')}` : ''}`,
   );

@@ -121,11 +121,13 @@ export function defineSyncScenarios(target: ScenarioTarget): void {
           (await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }])).batchId,
         );
         expect((await moviesInKodi(rig))[0]?.art.poster).toBeUndefined();
-        await writeFile(`${movie.folder}poster.jpg`, Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+        // `<video name>-poster.jpg`: Kodi's local artwork name that works without "use folder names".
+        await writeFile(movie.file.replace(/\.mkv$/, '-poster.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
         const { batchId } = await rig.submit([{ action: 'republish', kind: 'movie', path: movie.file }]);
         const [job] = await rig.waitForBatch(batchId);
         expect(job?.state, job?.lastError ?? '').toBe('succeeded');
-        expect((await moviesInKodi(rig))[0]?.art.poster).toMatch(/poster\.jpg/);
+        const art = (await moviesInKodi(rig))[0]?.art ?? {};
+        expect(art.poster, JSON.stringify(art)).toMatch(/-poster\.jpg/);
       },
     );
 
