@@ -22,9 +22,11 @@ import type { NotificationAgent, NotificationLevel } from './types.js';
 const WEBHOOK_PATH = /\/webhooks\/(\d+)\/([^/?#]+)/;
 
 export const discordSettingsSchema = z.object({
-  webhookUrl: z.url({ protocol: /^https?$/ }).refine((url) => WEBHOOK_PATH.test(new URL(url).pathname), {
-    error: 'must be a Discord webhook URL like https://discord.com/api/webhooks/{id}/{token}',
-  }),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => URL.canParse(url) && WEBHOOK_PATH.test(new URL(url).pathname), {
+      error: 'must be a Discord webhook URL like https://discord.com/api/webhooks/{id}/{token}',
+    }),
   /** Shown as the sender; Discord's default is the webhook's own name. */
   username: z.string().min(1).max(80).optional(),
   /** Longest wait for a 429 before giving up with a RateLimitedError. */

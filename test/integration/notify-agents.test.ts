@@ -154,6 +154,10 @@ describe('Discord', () => {
       /settings\.webhookUrl/,
     );
   });
+
+  it('refuses text that is not a URL at all, naming the setting', () => {
+    expect(() => discordAgent.validateSettings({ webhookUrl: 'not a url' })).toThrow(/settings\.webhookUrl/);
+  });
 });
 
 const PUSHOVER_TOKEN = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';
