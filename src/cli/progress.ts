@@ -3,17 +3,10 @@
  * it too — research/stack.md pitfall 9) or nothing at all in --json mode.
  */
 import { SingleBar } from 'cli-progress';
+import type { StateCounts } from '../queue/types.js';
 import type { ApiClient } from './api-client.js';
 
-export interface BatchCounts {
-  total: number;
-  queued: number;
-  running: number;
-  deferred: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-}
+export type BatchCounts = StateCounts;
 
 export async function followBatch(
   api: ApiClient,

@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { apiClientFor, wantsJson, type ApiClient } from '../api-client.js';
 import { action, printJson } from '../output.js';
+import { followBatch } from '../progress.js';
 
 type Action = 'publish' | 'republish' | 'delete';
 
@@ -34,16 +35,6 @@ interface JobView {
   state: string;
   result?: unknown;
   lastError?: string | null;
-}
-
-interface BatchView {
-  total: number;
-  queued: number;
-  running: number;
-  deferred: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -103,20 +94,11 @@ async function follow(
   json: boolean,
   timeoutMs: number,
 ): Promise<JobView[]> {
-  const until = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const batch = await api.get<BatchView>(`/api/v1/batches/${answer.batchId}`);
-    const line = `${batch.succeeded}/${batch.total} synced, ${batch.running} running, ${batch.queued} queued, ${batch.deferred} deferred, ${batch.failed} failed`;
-    if (!json && line !== last) process.stderr.write(`${line}\n`);
-    last = line;
-    if (batch.queued + batch.running + batch.deferred === 0) break;
-    if (Date.now() > until) {
-      throw new Error(
-        `still running after ${Math.round(timeoutMs / 1000)} s (batch ${answer.batchId}); follow it with the jobs list`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  const counts = await followBatch(api, answer.batchId, { quiet: json, timeoutMs });
+  if (counts.queued + counts.running + counts.deferred > 0) {
+    throw new Error(
+      `still running after ${Math.round(timeoutMs / 1000)} s (batch ${answer.batchId}); follow it with \`kodi-sync jobs list\``,
+    );
   }
   const jobs = await api.get<{ jobs: JobView[] } | JobView[]>('/api/v1/jobs', { batchId: answer.batchId });
   return Array.isArray(jobs) ? jobs : jobs.jobs;

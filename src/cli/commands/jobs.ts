@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { apiClientFor, wantsJson } from '../api-client.js';
 import { action, formatTime, printJson, printTable } from '../output.js';
+import type { BatchCounts } from '../progress.js';
 
 interface JobView {
   id: number;
@@ -104,17 +105,10 @@ export function registerJobsCommand(program: Command): void {
   }
 }
 
-interface BatchView {
+interface BatchView extends BatchCounts {
   id: number;
   label: string | null;
   createdAt: number;
-  total: number;
-  queued: number;
-  running: number;
-  deferred: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
 }
 
 export function registerBatchesCommand(program: Command): void {
