@@ -25,6 +25,16 @@ export interface ScenarioTarget {
   timeoutMs: number;
 }
 
+/** A valid 1×1 PNG: real Kodi stores the art URL, a GUI would decode it. */
+const ONE_PIXEL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** `image://<url-encoded path>/` (Kodi's art URL for a local file) → the path. */
+const imagePath = (url: string | undefined): string | undefined =>
+  url?.startsWith('image://') ? decodeURIComponent(url.slice('image://'.length).replace(/\/$/, '')) : url;
+
 const succeeded = (job: Job): boolean => job.state === 'succeeded';
 const evidence = (job: Job | undefined): SyncEvidence => must(job, 'a job').result as SyncEvidence;
 
@@ -121,13 +131,15 @@ export function defineSyncScenarios(target: ScenarioTarget): void {
           (await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }])).batchId,
         );
         expect((await moviesInKodi(rig))[0]?.art.poster).toBeUndefined();
-        // `<video name>-poster.jpg`: Kodi's local artwork name that works without "use folder names".
-        await writeFile(movie.file.replace(/\.mkv$/, '-poster.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+        // `<video name>-poster.png`: Kodi's local artwork name that works without "use folder names".
+        const poster = movie.file.replace(/\.mkv$/, '-poster.png');
+        await writeFile(poster, ONE_PIXEL_PNG);
         const { batchId } = await rig.submit([{ action: 'republish', kind: 'movie', path: movie.file }]);
         const [job] = await rig.waitForBatch(batchId);
         expect(job?.state, job?.lastError ?? '').toBe('succeeded');
         const art = (await moviesInKodi(rig))[0]?.art ?? {};
-        expect(art.poster, JSON.stringify(art)).toMatch(/-poster\.jpg/);
+        expect(imagePath(art.poster), JSON.stringify(art)).toBe(poster);
+        expect(imagePath(evidence(job).art?.poster)).toBe(poster);
       },
     );
 
