@@ -32,17 +32,20 @@ export class QueueEvents {
     return () => this.listeners.delete(listener);
   }
 
-  /** Delivers to local listeners now and, on PostgreSQL, to the other processes. Never throws. */
-  async publish(change: QueueChange): Promise<void> {
+  /**
+   * Delivers to local listeners now and, on PostgreSQL, sends the NOTIFY without waiting for it: the
+   * change is already committed, the event is only a hint, and waiting would add a round trip to every
+   * claim and outcome. Never throws.
+   */
+  publish(change: QueueChange): Promise<void> {
     this.deliver(change);
-    if (this.store.dialect !== 'postgres' || this.closed) return;
-    try {
-      await sql`select pg_notify(${NOTIFY_CHANNEL}, ${JSON.stringify({ ...change, origin: this.origin })})`.execute(
-        this.store.db,
-      );
-    } catch (error) {
-      this.logger?.warn({ err: (error as Error).message }, 'queue change notification not sent');
+    if (this.store.dialect === 'postgres' && !this.closed) {
+      const payload = JSON.stringify({ ...change, origin: this.origin });
+      sql`select pg_notify(${NOTIFY_CHANNEL}, ${payload})`.execute(this.store.db).catch((error: unknown) => {
+        this.logger?.warn({ err: (error as Error).message }, 'queue change notification not sent');
+      });
     }
+    return Promise.resolve();
   }
 
   /** On PostgreSQL: opens the LISTEN connection (resolves once listening, or after the first failure). */

@@ -222,7 +222,7 @@ export class JobQueue {
     const rows = await reapExpired(this.store);
     for (const row of rows) {
       this.options.logger?.warn(
-        { jobId: row.id, lane: row.lane, owner: row.lease_owner },
+        { jobId: row.id, lane: row.lane },
         'lease expired: job returned to the queue',
       );
       await this.events.publish({ reason: 'reaped', jobId: row.id, lane: row.lane, batchId: row.batch_id });
