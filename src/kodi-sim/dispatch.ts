@@ -2,7 +2,8 @@
  * JSON-RPC 2.0 envelope handling shared by HTTP and WebSocket, in Kodi's wire format (research/real-kodi.md
  * §1, kodi-jsonrpc.md §10): `{"id","jsonrpc","result"}`, errors with Kodi's codes and messages, batches
  * (array in, array out; an entry without id runs but gets no answer), parse errors with id null. Records
- * every call in the call log and applies the answer faults (delay, reset).
+ * every call in the call log (with whether this Kodi, or one sharing its library, was scanning: a Scan then cancels
+ * the running scan, research/real-kodi.md §3, §13) and applies the answer faults (delay, reset).
  */
 import { delay, type SimContext } from './context.js';
 import type { SimFaults } from './faults.js';
@@ -18,6 +19,10 @@ export interface CallRecord {
   transport: Transport;
   /** Epoch milliseconds when the call arrived. */
   at: number;
+  /** This Kodi was scanning (Library.IsScanningVideo: a scan or a clean) when the call arrived. */
+  scanning: boolean;
+  /** Another simulator sharing this library (sharedLibraryWith) was scanning when the call arrived (§13). */
+  scanningShared: boolean;
 }
 
 export interface DispatchOutcome {
@@ -91,7 +96,16 @@ export class Dispatcher {
     if (jsonrpc !== '2.0' || typeof method !== 'string') {
       return errorAnswer(id ?? null, new RpcError(-32600, 'Invalid request.'));
     }
-    this.callLog.push({ method, params, transport, at: Date.now() });
+    const ctx = this.ctx();
+    const scanningShared = [...ctx.library.users].some((user) => user !== ctx.jobs && user.isScanningVideo);
+    this.callLog.push({
+      method,
+      params,
+      transport,
+      at: Date.now(),
+      scanning: ctx.jobs.isScanningVideo,
+      scanningShared,
+    });
     if (this.faults.takeReset(method)) state.reset = true;
     const result = await this.run(method, params, transport, readOnly);
     if (id === undefined) return null;

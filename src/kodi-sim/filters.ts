@@ -4,6 +4,7 @@
  * LIKE (`_` = any one character, `%` = any run, case-insensitive for ASCII only, no escape); an unknown field
  * or operator (and `imdbnumber`, which is not a filter field) is rejected with Kodi's schema error.
  */
+import { asciiLower } from './item-table.js';
 import { invalidParams } from './rpc-error.js';
 
 export type FilterKind = 'movies' | 'episodes' | 'tvshows';
@@ -150,48 +151,65 @@ function filterError(method: string): never {
   });
 }
 
-/** SQLite's LIKE lower-cases ASCII letters only (`Ü` and `ü` stay different). */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (char) => char.toLowerCase());
-}
-
-export function sqlLike(text: string, pattern: string): boolean {
+/** A compiled SQL LIKE pattern; a pattern without wildcards is a plain (ASCII case-insensitive) comparison. */
+function likeMatcher(pattern: string): (text: string) => boolean {
+  const lowered = asciiLower(pattern);
+  if (!hasWildcard(pattern)) return (text) => text.length === lowered.length && asciiLower(text) === lowered;
   let source = '';
-  for (const char of asciiLower(pattern)) {
+  for (const char of lowered) {
     if (char === '%') source += '[\\s\\S]*';
     else if (char === '_') source += '[\\s\\S]';
     else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, 'u').test(asciiLower(text));
+  const regex = new RegExp(`^${source}$`, 'u');
+  return (text) => regex.test(asciiLower(text));
 }
 
-function compare(actual: FieldValue, operator: string, value: string): boolean {
-  if (typeof actual === 'boolean')
-    return operator === 'true' ? actual : operator === 'false' ? !actual : false;
-  const text = String(actual);
-  const numeric = typeof actual === 'number';
-  switch (operator) {
-    case 'is':
-      return numeric ? actual === Number(value) : sqlLike(text, value);
-    case 'isnot':
-      return numeric ? actual !== Number(value) : !sqlLike(text, value);
-    case 'contains':
-      return sqlLike(text, `%${value}%`);
-    case 'doesnotcontain':
-      return !sqlLike(text, `%${value}%`);
-    case 'startswith':
-      return sqlLike(text, `${value}%`);
-    case 'endswith':
-      return sqlLike(text, `%${value}`);
-    case 'greaterthan':
-    case 'after':
-      return numeric ? actual > Number(value) : text > value;
-    case 'lessthan':
-    case 'before':
-      return numeric ? actual < Number(value) : text < value;
-    default:
-      return false;
-  }
+function hasWildcard(value: string): boolean {
+  return value.includes('%') || value.includes('_');
+}
+
+// The LIKE pattern each text operator compares with.
+const LIKE_PATTERNS: Record<string, (value: string) => string> = {
+  is: (value) => value,
+  isnot: (value) => value,
+  contains: (value) => `%${value}%`,
+  doesnotcontain: (value) => `%${value}%`,
+  startswith: (value) => `${value}%`,
+  endswith: (value) => `%${value}`,
+};
+
+/** One `{operator, value}`, compiled once per call (the LIKE pattern is not rebuilt for every library row). */
+function comparer(operator: string, value: string): (actual: FieldValue) => boolean {
+  const pattern = LIKE_PATTERNS[operator];
+  const like = pattern ? likeMatcher(pattern(value)) : () => false;
+  const number = Number(value);
+  return (actual) => {
+    if (typeof actual === 'boolean')
+      return operator === 'true' ? actual : operator === 'false' ? !actual : false;
+    const text = String(actual);
+    const numeric = typeof actual === 'number';
+    switch (operator) {
+      case 'is':
+        return numeric ? actual === number : like(text);
+      case 'isnot':
+        return numeric ? actual !== number : !like(text);
+      case 'contains':
+      case 'startswith':
+      case 'endswith':
+        return like(text);
+      case 'doesnotcontain':
+        return !like(text);
+      case 'greaterthan':
+      case 'after':
+        return numeric ? actual > number : text > value;
+      case 'lessthan':
+      case 'before':
+        return numeric ? actual < number : text < value;
+      default:
+        return false;
+    }
+  };
 }
 
 function compileRule(kind: FilterKind, rule: Record<string, unknown>, method: string): CompiledFilter {
@@ -201,17 +219,43 @@ function compileRule(kind: FilterKind, rule: Record<string, unknown>, method: st
   const values = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(values) || !values.every((entry) => typeof entry === 'string')) filterError(method);
   const strings = values;
-  if (operator === 'true' || operator === 'false') return (lookup) => compare(lookup(field), operator, '');
+  if (operator === 'true' || operator === 'false') {
+    const test = comparer(operator, '');
+    return (lookup) => test(lookup(field));
+  }
   if (operator === 'between') {
     return (lookup) => {
       const actual = Number(lookup(field));
       return strings.length >= 2 && actual >= Number(strings[0]) && actual <= Number(strings[1]);
     };
   }
+  const tests = strings.map((entry) => comparer(operator, entry));
   // Several values: any may match for positive operators, all must hold for negative ones (Kodi's OR / AND).
   return NEGATIVE.has(operator)
-    ? (lookup) => strings.every((entry) => compare(lookup(field), operator, entry))
-    : (lookup) => strings.some((entry) => compare(lookup(field), operator, entry));
+    ? (lookup) => tests.every((test) => test(lookup(field)))
+    : (lookup) => tests.some((test) => test(lookup(field)));
+}
+
+/**
+ * The folder of a `path is <folder>` rule every match must satisfy (the rule itself, or one inside `and`s), when
+ * its value has no LIKE wildcard: the caller may then take the candidates from its folder index and still run the
+ * whole compiled filter over them (Kodi answers such lookups from an SQL index, research/real-kodi.md §14).
+ */
+export function requiredFolder(filter: unknown): string | undefined {
+  if (typeof filter !== 'object' || filter === null) return undefined;
+  const object = filter as Record<string, unknown>;
+  if (Array.isArray(object.and)) {
+    for (const part of object.and) {
+      const folder = requiredFolder(part);
+      if (folder !== undefined) return folder;
+    }
+    return undefined;
+  }
+  const { field, operator, value } = object;
+  const single = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+  if (field !== 'path' || operator !== 'is' || typeof single !== 'string' || hasWildcard(single))
+    return undefined;
+  return single;
 }
 
 /** Validates and compiles a filter; throws Kodi's -32602 for anything Kodi's schema would reject. */

@@ -2,8 +2,9 @@
  * The simulator's video database: movies, shows and episodes plus the per-file user data (the `files` and
  * `bookmark` tables of Kodi). Two simulators can share one instance, like Kodis on one MySQL database.
  * Ids follow SQLite's rowid rule (max + 1), so a removed or refreshed item with the highest id gets the
- * same id back (research/real-kodi.md §7, §8).
+ * same id back (research/real-kodi.md §7, §8). Movies and episodes are indexed by file and folder (item-table.ts).
  */
+import { ItemTable } from './item-table.js';
 
 export interface SimResume {
   position: number;
@@ -73,10 +74,17 @@ function nextId(ids: Iterable<number>): number {
   return max + 1;
 }
 
+/** What a simulator sharing this library exposes to the others: whether it scans (research/real-kodi.md §13). */
+export interface LibraryUser {
+  readonly isScanningVideo: boolean;
+}
+
 export class SimLibrary {
-  readonly movies = new Map<number, SimMovie>();
+  readonly movies = new ItemTable<SimMovie>();
   readonly tvshows = new Map<number, SimTVShow>();
-  readonly episodes = new Map<number, SimEpisode>();
+  readonly episodes = new ItemTable<SimEpisode>();
+  /** The simulators using this library (several when they share it, like Kodis on one MySQL database). */
+  readonly users = new Set<LibraryUser>();
   private readonly files = new Map<string, FileRow>();
 
   fileRow(file: string, dateaddedIfNew: string): FileRow {
@@ -96,12 +104,12 @@ export class SimLibrary {
     this.fileRow(movie.file, dateadded);
     const added: SimMovie = {
       ...movie,
-      movieid: nextId(this.movies.keys()),
+      movieid: this.movies.nextId(),
       playcount: 0,
       lastplayed: '',
       userrating: 0,
     };
-    this.movies.set(added.movieid, added);
+    this.movies.insert(added.movieid, added);
     return added;
   }
 
@@ -115,12 +123,12 @@ export class SimLibrary {
     this.fileRow(episode.file, dateadded);
     const added: SimEpisode = {
       ...episode,
-      episodeid: nextId(this.episodes.keys()),
+      episodeid: this.episodes.nextId(),
       playcount: 0,
       lastplayed: '',
       userrating: 0,
     };
-    this.episodes.set(added.episodeid, added);
+    this.episodes.insert(added.episodeid, added);
     return added;
   }
 
@@ -140,12 +148,11 @@ export class SimLibrary {
   }
 
   movieByFile(file: string): SimMovie | undefined {
-    for (const movie of this.movies.values()) if (movie.file === file) return movie;
-    return undefined;
+    return this.movies.withFile(file)[0];
   }
 
   episodesByFile(file: string): SimEpisode[] {
-    return [...this.episodes.values()].filter((episode) => episode.file === file);
+    return this.episodes.withFile(file);
   }
 
   showByPath(path: string): SimTVShow | undefined {

@@ -56,7 +56,7 @@ export class KodiSimulator {
   readonly library: SimLibrary;
   readonly settings: SimSettings;
   readonly faults: SimFaults;
-  /** Every call received, in order, with its transport and arrival time. */
+  /** Every call received, in order: transport, arrival time, and whether a scan ran here or on a sharing Kodi. */
   readonly callLog: CallRecord[] = [];
   /** GUI.ShowNotification toasts shown on this Kodi. */
   readonly toasts: SimToast[] = [];
@@ -122,6 +122,7 @@ export class KodiSimulator {
     await mkdir(sim.moviesRoot, { recursive: true });
     await mkdir(sim.tvRoot, { recursive: true });
     await sim.transport.start();
+    sim.library.users.add(sim.context.jobs);
     sim.endpoint.httpPort = sim.transport.httpPort;
     sim.endpoint.wsPort = sim.transport.wsPort;
     return sim;
@@ -181,6 +182,7 @@ export class KodiSimulator {
     await this.context.jobs.stop();
     await this.context.player.stop();
     await this.transport.shutdown();
+    this.library.users.delete(this.context.jobs);
     this.stopped = true;
     if (this.ownsMediaDir) await rm(this.mediaDir, { recursive: true, force: true });
   }

@@ -115,6 +115,57 @@ describe('GetMovies filters', () => {
     });
   });
 
+  it('rejects a repeated property like Kodi 20.1 (Item.Fields.Base items are unique)', async () => {
+    const answer = await httpCall(kodi.endpoint, 'VideoLibrary.GetMovies', {
+      properties: ['title', 'file', 'title'],
+    });
+    expect(answer.error).toEqual({
+      code: -32602,
+      data: {
+        method: 'VideoLibrary.GetMovies',
+        stack: {
+          message: 'value does not match extended type Item.Fields.Base',
+          name: 'Item.Fields.Base',
+          type: 'array',
+        },
+      },
+      message: 'Invalid params.',
+    });
+    const episodes = await httpCall(kodi.endpoint, 'VideoLibrary.GetEpisodes', {
+      properties: ['file', 'file'],
+    });
+    expect(episodes.error?.code).toBe(-32602);
+    expect((await httpCall(kodi.endpoint, 'VideoLibrary.GetMovies', { properties: ['title'] })).error).toBe(
+      undefined,
+    );
+  });
+
+  it('keeps path lookups exact as items come, get refreshed and go (folder index)', async () => {
+    const first = await kodi.writeMovie({ title: 'Pair', year: 2001 });
+    const second = `${first.folder}Pair (2001) Extended.mkv`;
+    await writeFile(second, 'x');
+    await scanAll();
+    const inFolder = await moviesInFolder(kodi.endpoint, first.folder);
+    expect(inFolder.map((m) => m.file).sort()).toEqual([first.file, second].sort());
+    const byFile = await getMovies({
+      filter: {
+        and: [
+          { field: 'path', operator: 'is', value: first.folder.toUpperCase() },
+          { field: 'filename', operator: 'is', value: 'pair (2001) extended.mkv' },
+        ],
+      },
+      properties: ['file'],
+    });
+    expect(byFile.movies?.map((m) => m.file)).toEqual([second]);
+    const target = inFolder.find((m) => m.file === first.file);
+    await rpc(kodi.endpoint, 'VideoLibrary.RemoveMovie', { movieid: target?.movieid });
+    expect((await moviesInFolder(kodi.endpoint, first.folder)).map((m) => m.file)).toEqual([second]);
+    await rm(first.folder, { recursive: true });
+    expect(await moviesInFolder(kodi.endpoint, first.folder)).toHaveLength(1);
+    await rpc(kodi.endpoint, 'VideoLibrary.Clean', { showdialogs: true });
+    expect(await moviesInFolder(kodi.endpoint, first.folder)).toEqual([]);
+  });
+
   it('returns poster and fanart from files next to the video in Kodi’s image:// form', async () => {
     const movie = await kodi.writeMovie({ title: 'Art', year: 2010 });
     await writeFile(`${movie.folder}poster.jpg`, 'p');

@@ -101,6 +101,30 @@ describe('VideoLibrary.Scan', () => {
     expect(kodi.sim.movies()).toHaveLength(11);
   });
 
+  it('records on each call whether it arrived while this Kodi or one sharing its library was scanning', async () => {
+    const other = await startSimulatedKodi({ name: 'sharing', sharedLibraryWith: kodi.sim });
+    try {
+      kodi.sim.settings.scanMsPerItem = 40;
+      for (let i = 0; i < 5; i++) await kodi.writeMovie({ title: `Slow ${i}`, year: 2000 + i });
+      await rpc(kodi.endpoint, 'VideoLibrary.Scan', {});
+      await ws.waitFor('VideoLibrary.OnScanStarted');
+      await rpc(other.endpoint, 'VideoLibrary.Scan', { directory: other.moviesRoot });
+      await rpc(kodi.endpoint, 'VideoLibrary.Scan', {});
+      await eventually(() => !kodi.sim.isScanningVideo && !other.sim.isScanningVideo);
+      await rpc(kodi.endpoint, 'JSONRPC.Ping');
+      const flags = (sim: typeof kodi.sim) =>
+        sim.calls().map((c) => [c.method, c.scanning, c.scanningShared] as const);
+      expect(flags(kodi.sim)).toEqual([
+        ['VideoLibrary.Scan', false, false],
+        ['VideoLibrary.Scan', true, true],
+        ['JSONRPC.Ping', false, false],
+      ]);
+      expect(flags(other.sim)).toEqual([['VideoLibrary.Scan', false, true]]);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('skips a new movie folder after a root scan until the parent is listed (stale directory cache)', async () => {
     await kodi.writeMovie({ title: 'Old', year: 1990 });
     await scanAndWait(kodi.moviesRoot);

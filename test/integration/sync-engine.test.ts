@@ -2,15 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createItem } from '../../src/store/index.js';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
 import type { SyncJob } from '../../src/sync/handler.js';
-import {
-  assertNoScanWhileScanning,
-  memberClient,
-  must,
-  runOnce,
-  spyOnScans,
-  startRig,
-  type Rig,
-} from './sync-rig.js';
+import { assertNoScanWhileScanning, memberClient, must, runOnce, startRig, type Rig } from './sync-rig.js';
 
 // The engine's job handler alone, over real sockets against the simulator (the queue is covered in sync-*.test.ts).
 describe('sync job handler against the simulator', () => {
@@ -174,7 +166,6 @@ describe('sync job handler against the simulator', () => {
     kodi.sim.settings.scanMsPerItem = 60;
     const client = await memberClient(rig);
     await client.scan(kodi.moviesRoot);
-    spyOnScans(kodi.sim);
     const movie = await kodi.writeMovie({ title: 'Mine', year: 2010 });
     const job = await item(rig, { kind: 'movie', path: movie.file });
     const outcome = await runOnce(rig, job);

@@ -171,41 +171,21 @@ export async function runOnce(
   }
 }
 
-interface ScanSpy {
-  /** Scan requests that arrived while this Kodi (or a Kodi sharing its library) was scanning. */
-  violations: string[];
-  /** Every Scan request, in order ('(all)' for a whole-library scan). */
-  scans: string[];
-}
-
-const spies = new WeakMap<KodiSimulator, ScanSpy>();
-
 /**
- * Records, inside the simulator, whether each Scan arrived while a scan ran there or on a simulator sharing its
- * library (a spy on the simulator's library queue; the behaviour is untouched).
+ * Fails when a VideoLibrary.Scan reached this simulator while it, or a simulator sharing its library, was scanning:
+ * such a Scan cancels the running scan and adds nothing (real-kodi.md §3, §13). The simulator records both on every
+ * call it receives.
  */
-export function spyOnScans(sim: KodiSimulator, sharing: KodiSimulator[] = []): ScanSpy {
-  const spy: ScanSpy = { violations: [], scans: [] };
-  const jobs = (
-    sim as unknown as {
-      context: { jobs: { isScanningVideo: boolean; requestScan(d: string | undefined): void } };
-    }
-  ).context.jobs;
-  const original = jobs.requestScan.bind(jobs);
-  jobs.requestScan = (directory) => {
-    const label = directory ?? '(all)';
-    spy.scans.push(label);
-    if (jobs.isScanningVideo || sharing.some((other) => other.isScanningVideo)) spy.violations.push(label);
-    original(directory);
-  };
-  spies.set(sim, spy);
-  return spy;
-}
-
 export function assertNoScanWhileScanning(kodi: { sim: KodiSimulator }): void {
-  const spy = spies.get(kodi.sim);
-  if (!spy) throw new Error('spyOnScans was not called for this simulator');
-  if (spy.violations.length > 0) throw new Error(`Scan sent while scanning: ${spy.violations.join(', ')}`);
+  const violations = kodi.sim
+    .calls('VideoLibrary.Scan')
+    .filter((call) => call.scanning || call.scanningShared)
+    .map((call) => {
+      const directory = (call.params as { directory?: unknown } | undefined)?.directory;
+      const where = call.scanning ? 'this Kodi' : 'a Kodi sharing its library';
+      return `${typeof directory === 'string' ? directory : '(all)'} (while ${where} scanned)`;
+    });
+  if (violations.length > 0) throw new Error(`Scan sent while scanning: ${violations.join(', ')}`);
 }
 
 /** The value, or a test failure saying what was missing (instead of a non-null assertion). */

@@ -1,5 +1,5 @@
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
-import { assertNoScanWhileScanning, spyOnScans } from './sync-rig.js';
+import { assertNoScanWhileScanning } from './sync-rig.js';
 import { defineSyncScenarios, type ScenarioKodi } from './sync-scenarios.js';
 
 type SimScenarioKodi = ScenarioKodi & { sim: SimulatedKodi['sim'] };
@@ -9,7 +9,6 @@ defineSyncScenarios({
   timeoutMs: 15_000,
   async start(options) {
     const kodi = await startSimulatedKodi(options?.name ? { name: options.name } : {});
-    spyOnScans(kodi.sim);
     const scenarioKodi: SimScenarioKodi = {
       ...kodi,
       goOffline: () => kodi.sim.faults.goOffline(),

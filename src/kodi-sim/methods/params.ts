@@ -56,11 +56,16 @@ export function optionalObject(params: Params, name: string): Params | undefined
   return value as Params;
 }
 
-/** A string array validated against the allowed names (Kodi: "array element at index N does not match"). */
+/**
+ * A string array validated against the allowed names (Kodi: "array element at index N does not match"). The base
+ * type Item.Fields.Base has uniqueItems and is checked first: a repeated name fails it (found on Kodi 20.1).
+ */
 export function propertyList(params: Params, allowed: ReadonlySet<string>, schemaName: string): string[] {
   const value = params.properties;
   if (value === undefined) return [];
   if (!Array.isArray(value)) reject('properties', 'array', 'Invalid type array received');
+  if (new Set(value).size !== value.length)
+    reject(schemaName, 'array', `value does not match extended type ${schemaName}`);
   value.forEach((entry, index) => {
     if (typeof entry !== 'string' || !allowed.has(entry)) {
       reject(schemaName, 'string', `array element at index ${index} does not match`);

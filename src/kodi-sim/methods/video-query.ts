@@ -3,7 +3,8 @@
  * Get*Details calls (-32602 for a missing id, real-kodi.md §7). The list key (`movies` …) is present even
  * when nothing matched, as measured on Kodi 20.1.
  */
-import { compileFilter, type FieldLookup, type FilterKind } from '../filters.js';
+import { compileFilter, requiredFolder, type FieldLookup, type FilterKind } from '../filters.js';
+import type { ItemTable } from '../item-table.js';
 import { invalidParams } from '../rpc-error.js';
 import {
   applyLimits,
@@ -13,6 +14,7 @@ import {
   requiredId,
   type Params,
 } from './params.js';
+import type { SimEpisode, SimMovie, SimTVShow } from '../library.js';
 import type { MethodTable } from './types.js';
 import {
   EPISODE_PROPERTIES,
@@ -61,15 +63,26 @@ function sortRows<T>(rows: Row<T>[], params: Params): Row<T>[] {
   return descending ? sorted.reverse() : sorted;
 }
 
+/**
+ * The rows a filter can match: with a wildcard-free `path is` rule only those of that folder (from the table's
+ * index, like Kodi's SQL index); the full filter still decides about each of them.
+ */
+function candidates<T extends { file: string; path: string }>(params: Params, table: ItemTable<T>): T[] {
+  const folder = params.filter === undefined ? undefined : requiredFolder(params.filter);
+  return folder === undefined ? [...table.values()] : table.inFolder(folder);
+}
+
 function listAnswer<T>(
   params: Params,
   method: string,
   kind: FilterKind,
-  rows: Row<T>[],
+  rows: () => Row<T>[],
   write: (item: T) => Record<string, unknown>,
 ): Record<string, unknown> {
+  // Validated first: a bad filter is rejected even when no row could match it.
   const filter = params.filter === undefined ? undefined : compileFilter(kind, params.filter, method);
-  const matching = filter ? rows.filter((row) => filter(row.lookup)) : rows;
+  const all = rows();
+  const matching = filter ? all.filter((row) => filter(row.lookup)) : all;
   const { limits, page } = applyLimits(params, sortRows(matching, params));
   // Real Kodi 20.1 sends the list key even when nothing matched (`"movies":[]`, contract suite).
   return { limits, [kind]: page.map((row) => write(row.item)) };
@@ -78,11 +91,12 @@ function listAnswer<T>(
 export const videoQueryMethods: MethodTable = {
   'VideoLibrary.GetMovies': (params, ctx, call) => {
     const properties = propertyList(params, MOVIE_PROPERTIES, 'Item.Fields.Base');
-    const rows = [...ctx.library.movies.values()].map((movie) => ({
-      item: movie,
-      lookup: movieLookup(ctx, movie),
-      file: movie.file,
-    }));
+    const rows = (): Row<SimMovie>[] =>
+      candidates(params, ctx.library.movies).map((movie) => ({
+        item: movie,
+        lookup: movieLookup(ctx, movie),
+        file: movie.file,
+      }));
     return listAnswer(params, call.method, 'movies', rows, (movie) => movieOut(ctx, movie, properties));
   },
 
@@ -96,11 +110,12 @@ export const videoQueryMethods: MethodTable = {
 
   'VideoLibrary.GetTVShows': (params, ctx, call) => {
     const properties = propertyList(params, TVSHOW_PROPERTIES, 'Item.Fields.Base');
-    const rows = [...ctx.library.tvshows.values()].map((show) => ({
-      item: show,
-      lookup: tvshowLookup(ctx, show),
-      file: show.path,
-    }));
+    const rows = (): Row<SimTVShow>[] =>
+      [...ctx.library.tvshows.values()].map((show) => ({
+        item: show,
+        lookup: tvshowLookup(ctx, show),
+        file: show.path,
+      }));
     return listAnswer(params, call.method, 'tvshows', rows, (show) => tvshowOut(ctx, show, properties));
   },
 
@@ -116,10 +131,11 @@ export const videoQueryMethods: MethodTable = {
     const properties = propertyList(params, EPISODE_PROPERTIES, 'Item.Fields.Base');
     const tvshowid = optionalInteger(params, 'tvshowid', -1);
     const season = optionalInteger(params, 'season', -1);
-    const rows = [...ctx.library.episodes.values()]
-      .filter((episode) => tvshowid < 0 || episode.tvshowid === tvshowid)
-      .filter((episode) => tvshowid < 0 || season < 0 || episode.season === season)
-      .map((episode) => ({ item: episode, lookup: episodeLookup(ctx, episode), file: episode.file }));
+    const rows = (): Row<SimEpisode>[] =>
+      candidates(params, ctx.library.episodes)
+        .filter((episode) => tvshowid < 0 || episode.tvshowid === tvshowid)
+        .filter((episode) => tvshowid < 0 || season < 0 || episode.season === season)
+        .map((episode) => ({ item: episode, lookup: episodeLookup(ctx, episode), file: episode.file }));
     return listAnswer(params, call.method, 'episodes', rows, (episode) =>
       episodeOut(ctx, episode, properties),
     );
