@@ -42,7 +42,11 @@ export function defineSyncScenarios(target: ScenarioTarget): void {
   describe(`sync scenarios (${target.label})`, () => {
     const cleanup: (() => Promise<void>)[] = [];
     afterEach(async () => {
-      for (const step of cleanup.splice(0).reverse()) await step();
+      // Every step runs even when one fails (a Kodi must never be left running); the first failure is reported.
+      const failures: unknown[] = [];
+      for (const step of cleanup.splice(0).reverse())
+        await step().catch((error: unknown) => failures.push(error));
+      if (failures.length > 0) throw failures[0];
     });
 
     async function setUp(

@@ -2,21 +2,40 @@
  * The nine seed scenarios end to end against real headless Kodi 20.1 (the same scenario code as the simulator run),
  * plus failover and a shared MariaDB video database with two real instances.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncEvidence } from '../../src/sync/types.js';
 import { realKodiAvailable, startRealKodi, type RealKodi } from '../fixtures/real-kodi.js';
 import { startRig, type Rig } from '../integration/sync-rig.js';
 import { defineSyncScenarios } from '../integration/sync-scenarios.js';
 
 if (realKodiAvailable()) {
+  /**
+   * One Kodi for all nine scenarios: each scenario's teardown empties it again (library and media roots) instead of
+   * stopping it, which saves a Kodi start and stop per scenario. A failed reset stops it, so the next scenario
+   * starts a fresh one.
+   */
+  let shared: RealKodi | undefined;
+  afterAll(async () => {
+    await shared?.stop();
+  });
+
   defineSyncScenarios({
     label: 'real Kodi',
     timeoutMs: 60_000,
     async start() {
-      const kodi = await startRealKodi();
+      shared ??= await startRealKodi();
+      const kodi = shared;
       return {
         ...kodi,
-        stop: () => kodi.stop(),
+        stop: async () => {
+          try {
+            await kodi.reset();
+          } catch (error) {
+            shared = undefined;
+            await kodi.stop();
+            throw error;
+          }
+        },
         goOffline: () => kodi.kill(),
         goOnline: () => kodi.restart(),
       };
@@ -24,50 +43,65 @@ if (realKodiAvailable()) {
   });
 
   describe('sync with two real Kodis on one MariaDB video database', () => {
-    const cleanup: (() => Promise<void>)[] = [];
+    let a: RealKodi | undefined;
+    let b: RealKodi | undefined;
+    let rig: Rig | undefined;
+    beforeAll(async () => {
+      const database = `kodisync${String(process.pid)}${String(Date.now() % 100000)}`;
+      a = await startRealKodi({ mysqlDatabase: database });
+      b = await startRealKodi({ mysqlDatabase: database });
+    });
     afterEach(async () => {
-      for (const step of cleanup.splice(0).reverse()) await step();
+      await rig?.close();
+      rig = undefined;
+    });
+    afterAll(async () => {
+      // Both, even when the first stop fails.
+      const results = await Promise.allSettled([a?.stop(), b?.stop()]);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     });
 
-    async function pair(): Promise<{ a: RealKodi; b: RealKodi; rig: Rig }> {
-      const database = `kodisync${String(process.pid)}${String(Date.now() % 100000)}`;
-      const a = await startRealKodi({ mysqlDatabase: database });
-      cleanup.push(() => a.stop());
-      const b = await startRealKodi({ mysqlDatabase: database });
-      cleanup.push(() => b.stop());
-      const rig = await startRig({
-        moviesRoot: a.moviesRoot,
-        tvRoot: a.tvRoot,
+    async function houseRig(first: RealKodi, second: RealKodi): Promise<Rig> {
+      rig = await startRig({
+        moviesRoot: first.moviesRoot,
+        tvRoot: first.tvRoot,
         groups: [
           {
             name: 'House',
             members: [
-              { ...a.endpoint, name: 'kitchen' },
-              { ...b.endpoint, name: 'garage' },
+              { ...first.endpoint, name: 'kitchen' },
+              { ...second.endpoint, name: 'garage' },
             ],
             options: { sharedDatabase: true },
           },
         ],
       });
-      cleanup.push(() => rig.close());
-      return { a, b, rig };
+      return rig;
     }
 
-    it('publishes through one member and confirms it from the other', { timeout: 240_000 }, async () => {
-      const { a, rig } = await pair();
-      const movie = await a.writeMovie({ title: 'Shared One', year: 2001 });
-      const { batchId } = await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }]);
-      const [job] = await rig.waitForBatch(batchId, undefined, 60_000);
+    const pair = (): { a: RealKodi; b: RealKodi } => {
+      if (!a || !b) throw new Error('the MariaDB pair did not start');
+      return { a, b };
+    };
+
+    it('publishes through one member and confirms it from the other', { timeout: 120_000 }, async () => {
+      const kodis = pair();
+      const house = await houseRig(kodis.a, kodis.b);
+      const movie = await kodis.a.writeMovie({ title: 'Shared One', year: 2001 });
+      const { batchId } = await house.submit([{ action: 'publish', kind: 'movie', path: movie.file }]);
+      const [job] = await house.waitForBatch(batchId, undefined, 60_000);
       expect(job?.state, job?.lastError ?? '').toBe('succeeded');
       expect(job?.result).toMatchObject({ outcome: 'published', member: 'kitchen', confirmedBy: 'garage' });
     });
 
-    it('fails over to the second member when the first is down', { timeout: 240_000 }, async () => {
-      const { a, rig } = await pair();
-      await a.kill();
-      const movie = await a.writeMovie({ title: 'Failover One', year: 2002 });
-      const { batchId } = await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }]);
-      const [job] = await rig.waitForBatch(batchId, undefined, 60_000);
+    it('fails over to the second member when the first is down', { timeout: 120_000 }, async () => {
+      const kodis = pair();
+      const house = await houseRig(kodis.a, kodis.b);
+      await kodis.a.kill();
+      const movie = await kodis.a.writeMovie({ title: 'Failover One', year: 2002 });
+      const { batchId } = await house.submit([{ action: 'publish', kind: 'movie', path: movie.file }]);
+      const [job] = await house.waitForBatch(batchId, undefined, 60_000);
       expect(job?.state, job?.lastError ?? '').toBe('succeeded');
       expect((job?.result as SyncEvidence).member).toBe('garage');
     });
