@@ -5,17 +5,17 @@
  */
 import type { Logger } from 'pino';
 import type { KodiClient } from '../kodi/client.js';
-import { describeKodi } from '../kodi/errors.js';
-import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi, maskCredentials } from '../paths/index.js';
+import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
 import { errorMessage, NotFoundError, PermanentError, retryClassOf } from '../util/errors.js';
 import { decideAction } from './decide.js';
 import { removeItem } from './delete.js';
 import { findByFile, pickItemRow } from './lookup.js';
-import { chooseMembers, type Member } from './member.js';
+import { chooseMembers } from './member.js';
 import type { Operation } from './operation.js';
 import { publishItem } from './publish.js';
 import { refreshItem } from './republish.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
+import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
 import { StepRecorder } from './steps.js';
 import type { SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
 
@@ -116,25 +116,6 @@ async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence>
   }
 }
 
-/** Shared database: another member must see the change at once (real-kodi.md §13); if it does not, the group is misconfigured. */
-async function confirmOnSecondMember(op: Operation, evidence: SyncEvidence, others: Member[]): Promise<void> {
-  const second = others[0];
-  if (!second) {
-    (evidence.notes ??= []).push('no second member answered: shared-database visibility not confirmed');
-    return;
-  }
-  const rows = await findByFile(second.client, op.steps, op.item.kind, op.kodiFile);
-  const wantPresent = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
-  if (rows.length > 0 !== wantPresent) {
-    throw new PermanentError(
-      `Group "${op.group.name}" is marked as sharing one database, but ${describeKodi(second.player.endpoint)} ` +
-        `${wantPresent ? 'does not list' : 'still lists'} "${maskCredentials(op.kodiFile)}" after ${describeKodi(op.member.player.endpoint)} ` +
-        `${wantPresent ? 'added' : 'removed'} it: check that both use the same MySQL/MariaDB video database, or clear "shared database"`,
-    );
-  }
-  evidence.confirmedBy = second.player.name;
-}
-
 export function createSyncJobHandler(
   deps: SyncEngineDeps,
 ): (job: SyncJob, ctx: SyncJobContext) => Promise<SyncJobResult> {
@@ -161,12 +142,11 @@ export function createSyncJobHandler(
         };
         try {
           const evidence = await reconcile(op, deps.store);
-          if (p.group.sharedDatabase)
-            await confirmOnSecondMember(
-              op,
-              evidence,
-              choice.answering.filter((m) => m !== member),
-            );
+          if (p.group.sharedDatabase) {
+            const others = choice.answering.filter((m) => m !== member);
+            await confirmOnSecondMember(op, evidence, others);
+            await refreshOtherScreens(op, evidence, others);
+          }
           evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
           const present = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
           await deps.store.saveItemSync(p.item.id, p.group.id, {

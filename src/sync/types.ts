@@ -87,6 +87,8 @@ export interface SyncEvidence {
   removedShowId?: number;
   /** Shared-database groups: the second member that confirmed the change. */
   confirmedBy?: string;
+  /** Shared-database groups: the other members whose screens were refreshed to show the change. */
+  screensRefreshed?: string[];
   timings: Record<string, number>;
   notes?: string[];
 }

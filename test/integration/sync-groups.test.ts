@@ -58,7 +58,7 @@ describe('sync across groups and members', () => {
     await first.sim.faults.goOnline();
   });
 
-  it('acts through one member of a shared database and confirms the change from the other', async () => {
+  it('acts through one member of a shared database, confirms the change from the other and refreshes its screen', async () => {
     const a = await kodi({ name: 'kitchen' });
     const b = await kodi({ name: 'garage', sharedLibraryWith: a.sim });
     const rig = await rigFor(a.moviesRoot, a.tvRoot, [
@@ -72,8 +72,15 @@ describe('sync across groups and members', () => {
     );
     const jobs = await rig.waitForBatch(batchId);
     expect(jobs.map((j) => j.state)).toEqual(Array(4).fill('succeeded'));
-    for (const job of jobs) expect(job.result).toMatchObject({ member: 'kitchen', confirmedBy: 'garage' });
-    expect(b.sim.calls('VideoLibrary.Scan')).toHaveLength(0);
+    for (const job of jobs)
+      expect(job.result).toMatchObject({
+        member: 'kitchen',
+        confirmedBy: 'garage',
+        screensRefreshed: ['garage'],
+      });
+    // The other member only ever got the screen refresh: a Scan of a folder that does not exist.
+    const bScans = b.sim.calls('VideoLibrary.Scan').map((c) => (c.params as { directory: string }).directory);
+    expect(bScans).toEqual(Array(4).fill(`${a.moviesRoot}.kodi-sync-screen-refresh/`));
     expect(a.sim.movies()).toHaveLength(4);
     assertNoScanWhileScanning(a);
     assertNoScanWhileScanning(b);
