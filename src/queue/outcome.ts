@@ -9,9 +9,9 @@
  * Every write checks that `workerId` still holds the lease: a worker that lost it (reaped after a stall)
  * cannot overwrite what the next holder does; its outcome is dropped and the call returns undefined.
  */
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type UpdateObject } from 'kysely';
 import type { Store } from '../store/open.js';
-import type { JobsTable } from '../store/schema.js';
+import type { Database, JobsTable } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
 import { BusyError, errorMessage, retryClassOf } from '../util/errors.js';
 import { nextRetryAt, type BackoffPolicy } from './backoff.js';
@@ -38,6 +38,28 @@ function resultText(result: unknown): string | null {
   }
 }
 
+/** The job is still running under `workerId`'s lease: the guard of every write a worker makes. */
+function heldBy(jobId: number, workerId: string) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.and([eb('id', '=', jobId), eb('state', '=', 'running'), eb('lease_owner', '=', workerId)]);
+}
+
+/** Ends `workerId`'s run with `change`, clearing the lease; undefined when the lease was lost. */
+function endRun(
+  store: Store,
+  jobId: number,
+  workerId: string,
+  now: number,
+  change: UpdateObject<Database, 'jobs'>,
+): Promise<Selectable<JobsTable> | undefined> {
+  return store.db
+    .updateTable('jobs')
+    .set({ ...change, updated_at: now, lease_owner: null, lease_expires_at: null })
+    .where(heldBy(jobId, workerId))
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function succeedJob(
   store: Store,
   jobId: number,
@@ -45,21 +67,11 @@ export async function succeedJob(
   result: unknown,
 ): Promise<Selectable<JobsTable> | undefined> {
   const now = Date.now();
-  return store.db
-    .updateTable('jobs')
-    .set({
-      state: sql<'succeeded'>`case when cancel_requested = 1 then 'cancelled' else 'succeeded' end`,
-      result: resultText(result),
-      finished_at: now,
-      updated_at: now,
-      lease_owner: null,
-      lease_expires_at: null,
-    })
-    .where('id', '=', jobId)
-    .where('state', '=', 'running')
-    .where('lease_owner', '=', workerId)
-    .returningAll()
-    .executeTakeFirst();
+  return endRun(store, jobId, workerId, now, {
+    state: sql<'succeeded'>`case when cancel_requested = 1 then 'cancelled' else 'succeeded' end`,
+    result: resultText(result),
+    finished_at: now,
+  });
 }
 
 export async function failJob(
@@ -72,13 +84,7 @@ export async function failJob(
   const message = errorMessage(error).slice(0, MAX_ERROR_CHARS);
   const retry = retryClassOf(error);
   return writeTransaction(store.db, store.dialect, async (tx) => {
-    const job = await tx
-      .selectFrom('jobs')
-      .selectAll()
-      .where('id', '=', jobId)
-      .where('state', '=', 'running')
-      .where('lease_owner', '=', workerId)
-      .executeTakeFirst();
+    const job = await tx.selectFrom('jobs').selectAll().where(heldBy(jobId, workerId)).executeTakeFirst();
     if (!job) return undefined;
     const now = Date.now();
     const common = {
@@ -135,9 +141,7 @@ export async function heartbeatJob(
   const row = await store.db
     .updateTable('jobs')
     .set({ lease_expires_at: now + leaseMs })
-    .where('id', '=', jobId)
-    .where('state', '=', 'running')
-    .where('lease_owner', '=', workerId)
+    .where(heldBy(jobId, workerId))
     .returning('cancel_requested')
     .executeTakeFirst();
   return { held: row !== undefined, cancelRequested: row?.cancel_requested === 1 };
@@ -150,24 +154,12 @@ export async function releaseJob(
   workerId: string,
 ): Promise<Selectable<JobsTable> | undefined> {
   const now = Date.now();
-  return store.db
-    .updateTable('jobs')
-    .set({
-      state: sql<'queued'>`case when cancel_requested = 1 then 'cancelled' else 'queued' end`,
-      // The cast types the parameter for PostgreSQL, which would otherwise take it for text.
-      finished_at: sql<
-        number | null
-      >`case when cancel_requested = 1 then cast(${now} as bigint) else null end`,
-      run_after: now,
-      updated_at: now,
-      lease_owner: null,
-      lease_expires_at: null,
-    })
-    .where('id', '=', jobId)
-    .where('state', '=', 'running')
-    .where('lease_owner', '=', workerId)
-    .returningAll()
-    .executeTakeFirst();
+  return endRun(store, jobId, workerId, now, {
+    state: sql<'queued'>`case when cancel_requested = 1 then 'cancelled' else 'queued' end`,
+    // The cast types the parameter for PostgreSQL, which would otherwise take it for text.
+    finished_at: sql<number | null>`case when cancel_requested = 1 then cast(${now} as bigint) else null end`,
+    run_after: now,
+  });
 }
 
 export async function addJobStep(

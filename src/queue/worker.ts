@@ -84,10 +84,13 @@ export class Worker {
     this.unsubscribe = this.queue.onChange((change) => {
       this.onChange(change);
     });
+    // Not unref'd: a started worker runs until stop(). Its poll timer can be the only thing keeping the
+    // process alive — a worker process that finds every lane held by a dead worker's unexpired lease has
+    // no socket (SQLite) and no running job; with an unref'd timer it exited at once, silently, and the
+    // jobs stayed `running` with nobody left to reap them.
     this.pollTimer = setInterval(() => {
       void this.tick();
     }, this.pollMs);
-    this.pollTimer.unref();
     void this.tick();
   }
 

@@ -103,8 +103,13 @@ function laneOverlaps(runs: Run[], killed?: { pid: number; at: number }): string
   return problems;
 }
 
+/**
+ * Waits until `atLeast` jobs succeeded. A worker process that ends while work is left is a failure at
+ * once (a started worker runs until it is told to stop), not a timeout much later.
+ */
 async function waitForSucceeded(
   queue: JobQueue,
+  workers: readonly ChildProcess[],
   total: number,
   timeoutMs: number,
   atLeast = total,
@@ -117,6 +122,12 @@ async function waitForSucceeded(
       .where('state', '=', 'succeeded')
       .executeTakeFirstOrThrow();
     if (row.n >= atLeast) return;
+    const gone = workers.find((worker) => worker.exitCode !== null || worker.signalCode !== null);
+    if (gone) {
+      throw new Error(
+        `worker ${String(gone.pid)} ended (code ${String(gone.exitCode)}, signal ${String(gone.signalCode)}) with ${row.n} of ${total} jobs succeeded`,
+      );
+    }
     if (Date.now() > end) throw new Error(`only ${row.n} of ${total} jobs succeeded in time`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -147,18 +158,55 @@ describe.each(DATABASE_KINDS)('queue across processes on %s', (kind) => {
   const t = useTestDatabase(kind);
   const kinds = { work: z.object({ n: z.number() }) };
 
+  it('a worker process started while a dead worker still holds the only lane waits, then takes the job over once the lease expires', async () => {
+    // A database of its own, so the job count of the kill test below stays exact.
+    const database = await createTestDatabase(kind);
+    const store = await database.open();
+    let worker: ChildProcess | undefined;
+    try {
+      const queue = new JobQueue(store, { kinds });
+      await enqueueWork(queue, 1, 1);
+      const orphan = await queue.claim('dead-worker', { leaseMs: 600_000 });
+      worker = await startWorker(database, { concurrency: 1 });
+      // The dead worker's last heartbeat was a moment ago: its lease runs out in 1 s, well after the new
+      // worker's first look found nothing it could claim.
+      const expiresAt = Date.now() + 1_000;
+      await store.db
+        .updateTable('jobs')
+        .set({ lease_expires_at: expiresAt })
+        .where('id', '=', orphan?.id ?? 0)
+        .execute();
+      await waitForSucceeded(queue, [worker], 1, 30_000);
+
+      const job = await queue.getJob(orphan?.id ?? 0);
+      expect(job).toMatchObject({
+        state: 'succeeded',
+        attempts: 2,
+        result: { token: `${String(worker.pid)}:2` },
+      });
+      expect(job.startedAt).toBeGreaterThanOrEqual(expiresAt);
+      const runs = readRuns(database.dataDir);
+      expect(runs.map((run) => run.token)).toEqual([`${String(worker.pid)}:2`]);
+    } finally {
+      worker?.kill('SIGTERM');
+      if (worker) await exited(worker);
+      await store.close();
+      await database.drop();
+    }
+  }, 60_000);
+
   it('loses nothing and repeats nothing committed when a worker is killed with SIGKILL mid-run (1,000 jobs, 4 lanes)', async () => {
     const queue = new JobQueue(t.store, { kinds });
     await enqueueWork(queue, 4, 1_000);
 
     const first = await startWorker(t.database, { concurrency: 4 });
-    await waitForSucceeded(queue, 1_000, 60_000, 300);
+    await waitForSucceeded(queue, [first], 1_000, 60_000, 300);
     first.kill('SIGKILL');
     await exited(first);
     const killed = { pid: first.pid ?? 0, at: Date.now() };
 
     const second = await startWorker(t.database, { concurrency: 4 });
-    await waitForSucceeded(queue, 1_000, 90_000);
+    await waitForSucceeded(queue, [second], 1_000, 90_000);
     second.kill('SIGTERM');
     await exited(second);
 
@@ -191,7 +239,7 @@ describe.each(DATABASE_KINDS)('queue across processes on %s', (kind) => {
         const queue = new JobQueue(store, { kinds });
         await enqueueWork(queue, 8, 2_000);
         const workers = await Promise.all([1, 2, 3].map(() => startWorker(database, { concurrency: 8 })));
-        await waitForSucceeded(queue, 2_000, 120_000);
+        await waitForSucceeded(queue, workers, 2_000, 120_000);
         for (const worker of workers) worker.kill('SIGTERM');
         await Promise.all(workers.map(exited));
 
