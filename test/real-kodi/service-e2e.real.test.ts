@@ -10,17 +10,22 @@ const PASSWORD = 'service-e2e-secret';
 if (realKodiAvailable()) {
   describe('service end to end (real Kodi)', () => {
     let kodi: RealKodi;
-    let t: TestService;
+    let t: TestService | undefined;
     beforeAll(async () => {
       kodi = await startRealKodi({ user: 'kodi', password: PASSWORD });
       t = await startTestService();
     });
     afterAll(async () => {
-      await t.stop();
-      await kodi.stop();
+      // Kodi is stopped even when the service's stop fails (or it never started).
+      try {
+        await t?.stop();
+      } finally {
+        await (kodi as RealKodi | undefined)?.stop();
+      }
     });
 
     it('publishes a movie sent by Radarr and finds it in the real Kodi library, with no secret anywhere', async () => {
+      if (!t) throw new Error('the service did not start');
       const answers: string[] = [];
       await configureKodi(t, kodi, answers);
       const { job, written } = await publishByWebhook(t, kodi, answers);

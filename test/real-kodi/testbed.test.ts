@@ -113,7 +113,7 @@ describe.runIf(realKodiAvailable())('real Kodi test bed', () => {
       kodi = await startRealKodi({ user: 'kodi', password: 'testbed-secret' });
     });
     afterAll(async () => {
-      await kodi.stop();
+      await (kodi as RealKodi | undefined)?.stop();
     });
 
     it('answers JSON-RPC with credentials on HTTP and rejects a wrong password with 401', async () => {
@@ -151,7 +151,19 @@ describe.runIf(realKodiAvailable())('real Kodi test bed', () => {
         properties: ['file'],
       });
       expect(item.item.file).toBe(movie.file);
-      await sleep(1_000);
+      // Playing, not just opened: the playback position moves on.
+      const position = async (): Promise<number> => {
+        const { time } = await rpc<{ time: { minutes: number; seconds: number; milliseconds: number } }>(
+          kodi,
+          'Player.GetProperties',
+          { playerid: player?.playerid, properties: ['time'] },
+        );
+        return time.minutes * 60_000 + time.seconds * 1_000 + time.milliseconds;
+      };
+      const start = await position();
+      await eventually('the playback position advances', async () =>
+        (await position()) > start ? true : undefined,
+      );
       expect(await rpc<unknown[]>(kodi, 'Player.GetActivePlayers')).toHaveLength(1);
 
       await kodi.stopPlayback();
@@ -179,6 +191,7 @@ describe.runIf(realKodiAvailable())('real Kodi test bed', () => {
 
     it('survives a JSON-RPC socket client that vanishes mid-conversation', async () => {
       await vanishMidConversation(kodi.endpoint.wsPort ?? 0);
+      // Proving a crash did NOT happen needs a window: the sigpipe-default twin below dies well within it.
       await sleep(2_000);
       expect(await pingAnswers(kodi.endpoint)).toBe(true);
     });
@@ -191,7 +204,7 @@ describe.runIf(realKodiAvailable())('real Kodi test bed', () => {
       kodi = await startRealKodi({ sigpipe: 'default' });
     });
     afterAll(async () => {
-      await kodi.stop();
+      await (kodi as RealKodi | undefined)?.stop();
     });
 
     it('leaves SIGPIPE at its default action', () => {
@@ -209,7 +222,7 @@ describe.runIf(realKodiAvailable())('real Kodi test bed', () => {
   });
 
   describe('two instances on one MariaDB video database', () => {
-    const database = `kst_${String(process.pid)}`;
+    const database = `kst_${String(process.pid)}_${String(Date.now() % 100000)}`;
     let first: RealKodi;
     let second: RealKodi;
 
@@ -218,8 +231,13 @@ describe.runIf(realKodiAvailable())('real Kodi test bed', () => {
       second = await startRealKodi({ mysqlDatabase: database, user: 'kodi', password: 'second-secret' });
     });
     afterAll(async () => {
-      await first.stop();
-      await second.stop();
+      // Both, even when one stop fails or one never started.
+      const stops = await Promise.allSettled([
+        (first as RealKodi | undefined)?.stop(),
+        (second as RealKodi | undefined)?.stop(),
+      ]);
+      const failed = stops.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     });
 
     it('share their media roots', () => {
