@@ -132,10 +132,24 @@ export function parseNfo(xml: string): NfoFields {
   return fields;
 }
 
-async function readNfo(...candidates: string[]): Promise<NfoFields | undefined> {
+/**
+ * Names of the plain files in a folder: one listing answers every "is there an NFO / a poster?" question (a stat
+ * per candidate name made the simulator's own I/O cost more than the scan time it models).
+ */
+async function fileNames(folder: string): Promise<Set<string>> {
+  const entries = (await listDirectory(folder)) ?? [];
+  return new Set(entries.filter((entry) => !entry.directory).map((entry) => entry.name));
+}
+
+async function readNfo(
+  folder: string,
+  names: Set<string>,
+  ...candidates: string[]
+): Promise<NfoFields | undefined> {
   for (const candidate of candidates) {
+    if (!names.has(candidate)) continue;
     try {
-      return parseNfo(await readFile(candidate, 'utf8'));
+      return parseNfo(await readFile(`${folder}${candidate}`, 'utf8'));
     } catch {
       // try the next name
     }
@@ -143,26 +157,30 @@ async function readNfo(...candidates: string[]): Promise<NfoFields | undefined> 
   return undefined;
 }
 
-async function findArt(
-  folder: string,
-  stem: string,
-  kind: string,
-  shared: string[],
-): Promise<string | undefined> {
-  for (const name of [`${stem}-${kind}.jpg`, `${stem}-${kind}.png`, ...shared]) {
-    if (await isFile(`${folder}${name}`)) return kodiImageUrl(`${folder}${name}`);
-  }
-  return undefined;
+function findArt(folder: string, names: Set<string>, candidates: string[]): string | undefined {
+  const name = candidates.find((candidate) => names.has(candidate));
+  return name === undefined ? undefined : kodiImageUrl(`${folder}${name}`);
 }
 
-async function artFor(folder: string, stem: string, thumb: boolean): Promise<SimArt> {
+function artFor(folder: string, names: Set<string>, stem: string, thumb: boolean): SimArt {
   const art: SimArt = {};
-  const poster = await findArt(folder, stem, 'poster', ['poster.jpg', 'poster.png', 'folder.jpg']);
+  const poster = findArt(folder, names, [
+    `${stem}-poster.jpg`,
+    `${stem}-poster.png`,
+    'poster.jpg',
+    'poster.png',
+    'folder.jpg',
+  ]);
   if (poster) art.poster = poster;
-  const fanart = await findArt(folder, stem, 'fanart', ['fanart.jpg', 'fanart.png']);
+  const fanart = findArt(folder, names, [
+    `${stem}-fanart.jpg`,
+    `${stem}-fanart.png`,
+    'fanart.jpg',
+    'fanart.png',
+  ]);
   if (fanart) art.fanart = fanart;
   if (thumb) {
-    const image = await findArt(folder, stem, 'thumb', []);
+    const image = findArt(folder, names, [`${stem}-thumb.jpg`, `${stem}-thumb.png`]);
     if (image) art.thumb = image;
   }
   return art;
@@ -193,7 +211,8 @@ function titleAndYear(name: string): { title: string; year: number } {
 
 export async function readMovie(file: string): Promise<{ movie: NewMovie; dateadded: string }> {
   const { folder, filename, stem } = splitFile(file);
-  const nfo = await readNfo(`${folder}${stem}.nfo`, `${folder}movie.nfo`);
+  const names = await fileNames(folder);
+  const nfo = await readNfo(folder, names, `${stem}.nfo`, 'movie.nfo');
   const fromName = titleAndYear(nfo ? stem : basename(folder));
   const year = nfo?.year ?? fromName.year;
   return {
@@ -206,14 +225,15 @@ export async function readMovie(file: string): Promise<{ movie: NewMovie; datead
       filename,
       uniqueid: nfo?.uniqueid ?? {},
       imdbnumber: nfo?.defaultUniqueId ?? '',
-      art: await artFor(folder, stem, false),
+      art: artFor(folder, names, stem, false),
     },
     dateadded: await fileDate(file),
   };
 }
 
 export async function readTVShow(showFolder: string): Promise<NewTVShow> {
-  const nfo = await readNfo(`${showFolder}tvshow.nfo`);
+  const names = await fileNames(showFolder);
+  const nfo = await readNfo(showFolder, names, 'tvshow.nfo');
   const fromName = titleAndYear(basename(showFolder));
   return {
     title: nfo?.title ?? fromName.title,
@@ -222,7 +242,7 @@ export async function readTVShow(showFolder: string): Promise<NewTVShow> {
     uniqueid: nfo?.uniqueid ?? {},
     imdbnumber: nfo?.defaultUniqueId ?? '',
     dateadded: await fileDate(showFolder),
-    art: await artFor(showFolder, 'tvshow', false),
+    art: artFor(showFolder, names, 'tvshow', false),
   };
 }
 
@@ -232,7 +252,8 @@ export async function readEpisode(
   tvshowid: number,
 ): Promise<{ episode: NewEpisode; dateadded: string } | null> {
   const { folder, filename, stem } = splitFile(file);
-  const nfo = await readNfo(`${folder}${stem}.nfo`);
+  const names = await fileNames(folder);
+  const nfo = await readNfo(folder, names, `${stem}.nfo`);
   const fromName = /S(\d{1,3})E(\d{1,4})/i.exec(stem);
   const season = nfo?.season ?? (fromName?.[1] ? Number(fromName[1]) : undefined);
   const number = nfo?.episode ?? (fromName?.[2] ? Number(fromName[2]) : undefined);
@@ -247,7 +268,7 @@ export async function readEpisode(
       path: folder,
       filename,
       uniqueid: nfo?.uniqueid ?? {},
-      art: await artFor(folder, stem, true),
+      art: artFor(folder, names, stem, true),
     },
     dateadded: await fileDate(file),
   };

@@ -63,6 +63,17 @@ function announceAdded(ctx: SimContext, id: number, type: string): void {
 }
 
 /**
+ * One item's work: reading its files happens within the per-item scan time (Kodi's scanMsPerItem includes reading
+ * the NFO), so the simulated Kodi takes scanMsPerItem per item, not that plus the simulator's own disk I/O.
+ */
+async function paced<T>(ctx: SimContext, read: () => Promise<T>): Promise<T> {
+  const pace = delay(ctx.settings.scanMsPerItem);
+  const result = await read();
+  await pace;
+  return result;
+}
+
+/**
  * Adds what is not in the library yet. Items already there are never touched, not even re-read (§4).
  * The "already there?" check happens before the per-item work time, so two Kodis scanning the same new
  * folder through one shared library both add it — the duplicates seen in §13.
@@ -71,9 +82,8 @@ async function addMovies(ctx: SimContext, job: ScanJob, folder: string): Promise
   for (const file of await videoFilesBelow(folder)) {
     if (stopped(job)) return;
     if (ctx.library.hasFile(file)) continue;
-    await delay(ctx.settings.scanMsPerItem);
+    const { movie, dateadded } = await paced(ctx, () => readMovie(file));
     if (stopped(job)) return;
-    const { movie, dateadded } = await readMovie(file);
     const added = ctx.library.addMovie(movie, dateadded);
     announceAdded(ctx, added.movieid, 'movie');
   }
@@ -84,16 +94,15 @@ async function addEpisodes(ctx: SimContext, job: ScanJob, showFolder: string, fo
   if (files.length === 0) return;
   let show = ctx.library.showByPath(showFolder);
   if (!show) {
-    await delay(ctx.settings.scanMsPerItem);
+    const read = await paced(ctx, () => readTVShow(showFolder));
     if (stopped(job)) return;
-    show = ctx.library.addTVShow(await readTVShow(showFolder));
+    show = ctx.library.addTVShow(read);
     announceAdded(ctx, show.tvshowid, 'tvshow');
   }
   for (const file of files) {
     if (stopped(job)) return;
-    await delay(ctx.settings.scanMsPerItem);
+    const read = await paced(ctx, () => readEpisode(file, show.tvshowid));
     if (stopped(job)) return;
-    const read = await readEpisode(file, show.tvshowid);
     if (!read) continue;
     const added = ctx.library.addEpisode(read.episode, read.dateadded);
     announceAdded(ctx, added.episodeid, 'episode');
