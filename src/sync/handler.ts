@@ -64,12 +64,16 @@ interface Plan {
 
 async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
   const itemId = itemIdOf(job);
-  const item = await store.getItem(itemId);
+  // Independent reads at once (one round trip instead of four on PostgreSQL).
+  const [item, group, mappings, players] = await Promise.all([
+    store.getItem(itemId),
+    store.getGroup(job.lane),
+    store.listPathMappings(job.lane),
+    store.listPlayers(job.lane),
+  ]);
   if (!item) throw new NotFoundError('item', itemId);
-  const group = await store.getGroup(job.lane);
   if (!group) throw new NotFoundError('player group', job.lane);
   const library = item.libraryId === null ? undefined : await store.getLibrary(item.libraryId);
-  const mappings = await store.listPathMappings(group.id);
   const options = { groupName: group.name };
   const kodiFile = mapManagerToKodi(mappings, item.path, options);
   const sourceRoot = library
@@ -80,14 +84,16 @@ async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
     item.kind === 'episode'
       ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
       : kodiDirname(kodiFile);
-  return { item, group, players: await store.listPlayers(group.id), kodiFile, scanFolder, sourceRoot };
+  return { item, group, players, kodiFile, scanFolder, sourceRoot };
 }
 
 async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence> {
   const started = performance.now();
-  const rows = await findByFile(op.member.client, op.steps, op.item.kind, op.kodiFile);
+  const [rows, record] = await Promise.all([
+    findByFile(op.member.client, op.steps, op.item.kind, op.kodiFile),
+    store.getItemSync(op.item.id, op.group.id),
+  ]);
   const row = pickItemRow(op.item, rows);
-  const record = await store.getItemSync(op.item.id, op.group.id);
   const action = decideAction(op.item, row !== undefined, record?.revisionApplied ?? null);
   op.steps.note('decide', `${op.item.state}, ${row ? `in Kodi as ${row.id}` : 'not in Kodi'} → ${action}`);
   const base = {

@@ -45,11 +45,14 @@ export async function refuseIfPlaying(op: Operation, what: string): Promise<void
 /**
  * Before a scan: the acting member idle and, for a shared database, every other member too (two scanning Kodis on
  * one MariaDB library create duplicates, and a Scan does not cancel another instance's scan; real-kodi.md §13).
+ * Resolves true when some member was scanning and the job had to wait.
  */
-export async function waitForLibraryIdle(op: Operation): Promise<void> {
-  await waitUntilIdle(op.member.client, op.steps, op.timing, op.signal);
-  if (!op.group.sharedDatabase) return;
+export async function waitForLibraryIdle(op: Operation): Promise<boolean> {
+  let waited = await waitUntilIdle(op.member.client, op.steps, op.timing, op.signal);
+  if (!op.group.sharedDatabase) return waited;
   for (const other of op.answering) {
-    if (other !== op.member) await waitUntilIdle(other.client, op.steps, op.timing, op.signal);
+    if (other !== op.member)
+      waited = (await waitUntilIdle(other.client, op.steps, op.timing, op.signal)) || waited;
   }
+  return waited;
 }

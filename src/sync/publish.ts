@@ -60,6 +60,21 @@ async function list(client: KodiClient, steps: StepRecorder, folder: string): Pr
   }
 }
 
+/**
+ * Waits until the library is idle and lists the folder to prime, both at once: a listing is harmless during a scan
+ * and saves a round trip per job (IsScanningVideo alone costs Kodi a GUI frame, real-kodi.md §15). When Kodi was
+ * busy the folder is listed again after the wait, so the listing Kodi caches is the newest one.
+ */
+async function idleAndPrimed(op: Operation, folder: string): Promise<Listing> {
+  const [idle, listing] = await Promise.allSettled([
+    waitForLibraryIdle(op),
+    list(op.member.client, op.steps, folder),
+  ]);
+  if (idle.status === 'rejected') throw idle.reason;
+  if (listing.status === 'rejected') throw listing.reason;
+  return idle.value ? list(op.member.client, op.steps, folder) : listing.value;
+}
+
 function lists(listing: Listing, path: string, folder: boolean): boolean {
   const want = folder ? kodiFolder(path) : path;
   return listing.entries.some((e) => sameKodiPath(folder ? kodiFolder(e) : e, want));
@@ -103,8 +118,7 @@ export async function publishItem(op: Operation): Promise<SyncEvidence> {
   try {
     for (const [index, attempt] of attempts(op).entries()) {
       if (index > 0) escalation.push(attempt.label);
-      await waitForLibraryIdle(op);
-      const primed = await list(client, op.steps, attempt.prime);
+      const primed = await idleAndPrimed(op, attempt.prime);
       folderListing ??= primed;
       if (index === 0 && op.scanFolder !== op.sourceRoot) {
         // Kodi cannot see the folder (or the file in it): no scan can add it (real-kodi.md §5). Say so now.

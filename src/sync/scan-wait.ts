@@ -49,14 +49,17 @@ function isScanning(client: KodiClient, steps: StepRecorder): Promise<boolean> {
   return steps.call('XBMC.GetInfoBooleans Library.IsScanningVideo', () => client.isScanningVideo(), String);
 }
 
-/** Waits (bounded) until the Kodi is not scanning; defers the job (woken by 'scan-finished') when it stays busy. */
+/**
+ * Waits (bounded) until the Kodi is not scanning; defers the job (woken by 'scan-finished') when it stays busy.
+ * Resolves true when it had to wait (Kodi was scanning at first).
+ */
 export async function waitUntilIdle(
   client: KodiClient,
   steps: StepRecorder,
   timing: ScanTiming,
   signal?: AbortSignal,
-): Promise<void> {
-  if (!(await isScanning(client, steps))) return;
+): Promise<boolean> {
+  if (!(await isScanning(client, steps))) return false;
   const watcher = new KodiWatcher(client);
   const started = performance.now();
   try {
@@ -70,7 +73,7 @@ export async function waitUntilIdle(
         watcher.resetScan();
         if (!(await isScanning(client, steps))) {
           steps.note('wait for idle', 'Kodi finished its scan', performance.now() - started);
-          return;
+          return true;
         }
       }
     }
