@@ -7,6 +7,9 @@ import { delay, rootOf, type SimContext } from './context.js';
 import type { DirectoryCache } from './directory-cache.js';
 import { isDirectory, listDirectory, readEpisode, readMovie, readTVShow, videoFilesBelow } from './disk.js';
 
+/** From the Scan answer to OnScanStarted (Kodi 20.1: ~2 ms, research/real-kodi.md §2). */
+export const SCAN_START_DELAY_MS = 1;
+
 export interface ScanJob {
   cancelled: boolean;
   started: boolean;
@@ -116,8 +119,8 @@ export async function runScan(
   job: ScanJob,
   directory: string | undefined,
 ): Promise<void> {
-  // The answer "OK" goes out before the job starts (§2: OnScanStarted ~2 ms after the answer).
-  await delay(1);
+  // The answer "OK" goes out before the job starts.
+  await delay(SCAN_START_DELAY_MS);
   if (stopped(job)) return;
   job.started = true;
   ctx.notify('VideoLibrary.OnScanStarted', null);
