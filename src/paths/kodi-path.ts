@@ -78,5 +78,9 @@ export function folderBelow(root: string, path: string): string | undefined {
     r.segments.every((s, i) => s === p.segments[i]);
   if (!inside) return undefined;
   const depth = p.segments.length - r.segments.length;
-  return formatPath({ ...p, segments: p.segments.slice(0, r.segments.length + (depth > 1 ? 1 : 0)), trailing: true });
+  return formatPath({
+    ...p,
+    segments: p.segments.slice(0, r.segments.length + (depth > 1 ? 1 : 0)),
+    trailing: true,
+  });
 }
