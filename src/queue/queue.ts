@@ -2,8 +2,10 @@
  * `JobQueue`: the one object the engine, the API and the workers use. It validates, writes through the
  * modules of this folder and publishes a change event after every change (see ./index.ts for the contract).
  */
+import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Store } from '../store/open.js';
+import type { JobsTable } from '../store/schema.js';
 import { requireText } from '../store/rows.js';
 import { isForeignKeyViolation, type Tx } from '../store/transaction.js';
 import { NotFoundError, ValidationError, type WakeReason } from '../util/errors.js';
@@ -40,6 +42,7 @@ import {
   type Job,
   type JobFilter,
   type JobWithSteps,
+  type QueueChange,
 } from './types.js';
 
 export interface JobQueueOptions {
@@ -99,7 +102,7 @@ export class JobQueue {
     const { row, coalesced } = await this.explainingMissingReferences([checked], () =>
       checked.itemId === null ? write(this.store.db) : withCoalescingRetry(this.store, write),
     );
-    await this.events.publish({ reason: 'enqueued', jobId: row.id, lane: row.lane, batchId: row.batch_id });
+    await this.publishJob('enqueued', row);
     return { ...toJob(row), coalesced };
   }
 
@@ -118,6 +121,11 @@ export class JobQueue {
       if (isForeignKeyViolation(error)) await checkReferences(this.store.db, inputs);
       throw error;
     }
+  }
+
+  /** Publishes a change of one job (the row as written). */
+  private publishJob(reason: QueueChange['reason'], row: Selectable<JobsTable>): Promise<void> {
+    return this.events.publish({ reason, jobId: row.id, lane: row.lane, batchId: row.batch_id });
   }
 
   /** Creates a batch and enqueues all jobs in one transaction: all are written, or none. */
@@ -163,7 +171,7 @@ export class JobQueue {
   ): Promise<Job | undefined> {
     const row = await claimJob(this.store, workerId, options);
     if (!row) return undefined;
-    await this.events.publish({ reason: 'claimed', jobId: row.id, lane: row.lane, batchId: row.batch_id });
+    await this.publishJob('claimed', row);
     return toJob(row);
   }
 
@@ -179,12 +187,7 @@ export class JobQueue {
   async succeed(jobId: number, workerId: string, result: unknown): Promise<Job | undefined> {
     const row = await succeedJob(this.store, jobId, workerId, result);
     if (!row) return undefined;
-    await this.events.publish({
-      reason: row.state === 'cancelled' ? 'cancelled' : 'succeeded',
-      jobId,
-      lane: row.lane,
-      batchId: row.batch_id,
-    });
+    await this.publishJob(row.state === 'cancelled' ? 'cancelled' : 'succeeded', row);
     return toJob(row);
   }
 
@@ -205,7 +208,7 @@ export class JobQueue {
           : row.state === 'cancelled'
             ? 'cancelled'
             : 'failed';
-    await this.events.publish({ reason, jobId, lane: row.lane, batchId: row.batch_id });
+    await this.publishJob(reason, row);
     return toJob(row);
   }
 
@@ -213,7 +216,7 @@ export class JobQueue {
   async release(jobId: number, workerId: string): Promise<Job | undefined> {
     const row = await releaseJob(this.store, jobId, workerId);
     if (!row) return undefined;
-    await this.events.publish({ reason: 'released', jobId, lane: row.lane, batchId: row.batch_id });
+    await this.publishJob('released', row);
     return toJob(row);
   }
 
@@ -225,7 +228,7 @@ export class JobQueue {
         { jobId: row.id, lane: row.lane },
         'lease expired: job returned to the queue',
       );
-      await this.events.publish({ reason: 'reaped', jobId: row.id, lane: row.lane, batchId: row.batch_id });
+      await this.publishJob('reaped', row);
     }
     return rows.length;
   }
@@ -246,12 +249,7 @@ export class JobQueue {
 
   async cancel(jobId: number): Promise<Job> {
     const row = await cancelJob(this.store, jobId);
-    await this.events.publish({
-      reason: row.state === 'running' ? 'cancel-requested' : 'cancelled',
-      jobId,
-      lane: row.lane,
-      batchId: row.batch_id,
-    });
+    await this.publishJob(row.state === 'running' ? 'cancel-requested' : 'cancelled', row);
     return toJob(row);
   }
 
@@ -267,7 +265,7 @@ export class JobQueue {
 
   async retry(jobId: number): Promise<Job> {
     const row = await retryJob(this.store, jobId);
-    await this.events.publish({ reason: 'retried', jobId, lane: row.lane, batchId: row.batch_id });
+    await this.publishJob('retried', row);
     return toJob(row);
   }
 
