@@ -10,6 +10,7 @@
 import type { KodiClient } from '../kodi/client.js';
 import { BusyError, TransientError } from '../util/errors.js';
 import { describeKodi } from '../kodi/errors.js';
+import { beginIdleCheck, knownIdle, recordAnswer, scanRequested } from './idle-tracker.js';
 import type { StepRecorder } from './steps.js';
 import type { CompletionSignal } from './types.js';
 import { KodiWatcher } from './watcher.js';
@@ -45,8 +46,15 @@ export interface ScanOutcome {
   detectAfterFinishedMs?: number;
 }
 
-function isScanning(client: KodiClient, steps: StepRecorder): Promise<boolean> {
-  return steps.call('XBMC.GetInfoBooleans Library.IsScanningVideo', () => client.isScanningVideo(), String);
+async function isScanning(client: KodiClient, steps: StepRecorder): Promise<boolean> {
+  const generation = beginIdleCheck(client);
+  const scanning = await steps.call(
+    'XBMC.GetInfoBooleans Library.IsScanningVideo',
+    () => client.isScanningVideo(),
+    String,
+  );
+  recordAnswer(client, generation, scanning);
+  return scanning;
 }
 
 /**
@@ -59,6 +67,10 @@ export async function waitUntilIdle(
   timing: ScanTiming,
   signal?: AbortSignal,
 ): Promise<boolean> {
+  if (knownIdle(client)) {
+    steps.note('wait for idle', 'idle: IsScanningVideo was false just now and no scan started since');
+    return false;
+  }
   if (!(await isScanning(client, steps))) return false;
   const watcher = new KodiWatcher(client);
   const started = performance.now();
@@ -109,6 +121,7 @@ export async function scanAndWait(
     waitMs += performance.now() - t;
   };
   const sent = performance.now();
+  scanRequested(client);
   await steps.call(
     `VideoLibrary.Scan ${directory === undefined ? '(whole library)' : `"${directory}"`}`,
     () => client.scan(directory),

@@ -5,6 +5,7 @@
 import { describeKodi } from '../kodi/errors.js';
 import { joinKodi, kodiFolder, maskCredentials } from '../paths/index.js';
 import { PermanentError } from '../util/errors.js';
+import { scanRequested } from './idle-tracker.js';
 import { findByFile } from './lookup.js';
 import type { Member } from './member.js';
 import type { Operation } from './operation.js';
@@ -66,6 +67,7 @@ export async function refreshOtherScreens(
       );
       continue;
     }
+    scanRequested(other.client);
     await op.steps.call(`VideoLibrary.Scan ${name} ${folder} (screen refresh)`, () =>
       other.client.scan(folder),
     );
