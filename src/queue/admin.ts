@@ -16,15 +16,28 @@ import type { BatchProgress, JobFilter, StateCounts } from './types.js';
 const WAITING: JobState[] = ['queued', 'deferred'];
 const DAY_MS = 24 * 3600_000;
 
-/** Deferred jobs of a lane back to queued; only those waiting for `reason` when given. */
+/**
+ * Deferred jobs of a lane back to queued; only those waiting for `reason` when given.
+ * The engine wakes its lane on every OnScanFinished (once per job) and the lane almost never has a deferred
+ * job: a read first skips the write then (measured on SQLite: ~30 µs read vs ~52 µs no-op UPDATE, and no
+ * write lock). A job deferred between the two is no worse off than one deferred just after the UPDATE.
+ */
 export async function wakeLane(store: Store, lane: number, reason?: WakeReason): Promise<number> {
+  const like = reason === undefined ? undefined : `%"${reason}"%`;
+  let found = store.db
+    .selectFrom('jobs')
+    .select('id')
+    .where('lane', '=', lane)
+    .where('state', '=', 'deferred');
+  if (like !== undefined) found = found.where('wake_on', 'like', like);
+  if (!(await found.limit(1).executeTakeFirst())) return 0;
   const now = Date.now();
   let query = store.db
     .updateTable('jobs')
     .set({ state: 'queued', run_after: now, updated_at: now })
     .where('lane', '=', lane)
     .where('state', '=', 'deferred');
-  if (reason !== undefined) query = query.where('wake_on', 'like', `%"${reason}"%`);
+  if (like !== undefined) query = query.where('wake_on', 'like', like);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

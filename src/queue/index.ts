@@ -35,4 +35,5 @@ export { DEFAULT_BACKOFF, backoffDelay, nextRetryAt, type BackoffPolicy } from '
 export { DEFAULT_RETENTION, type RetentionPolicy } from './admin.js';
 export { NOTIFY_CHANNEL } from './events.js';
 export type { PayloadSchema } from './enqueue.js';
+export type { StepInput } from './outcome.js';
 export type * from './types.js';

@@ -162,28 +162,41 @@ export async function releaseJob(
   });
 }
 
-export async function addJobStep(
-  store: Store,
-  jobId: number,
-  step: { call: string; answer?: unknown; durationMs: number; at?: number },
-): Promise<void> {
+export interface StepInput {
+  call: string;
+  answer?: unknown;
+  durationMs: number;
+  /** When the step happened (epoch ms); now when absent. */
+  at?: number;
+}
+
+/** Rows per INSERT: 5 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
+const STEPS_PER_INSERT = 500;
+
+function stepRow(jobId: number, step: StepInput, now: number) {
   const answer =
     step.answer === undefined
       ? null
       : typeof step.answer === 'string'
         ? step.answer
         : resultText(step.answer);
-  await store.db
-    .insertInto('job_steps')
-    .values({
-      job_id: jobId,
-      at: step.at ?? Date.now(),
-      call: step.call.slice(0, 500),
-      answer:
-        answer !== null && answer.length > MAX_STEP_ANSWER_CHARS
-          ? `${answer.slice(0, MAX_STEP_ANSWER_CHARS)}…`
-          : answer,
-      duration_ms: Math.max(0, Math.round(step.durationMs)),
-    })
-    .execute();
+  return {
+    job_id: jobId,
+    at: step.at ?? now,
+    call: step.call.slice(0, 500),
+    answer:
+      answer !== null && answer.length > MAX_STEP_ANSWER_CHARS
+        ? `${answer.slice(0, MAX_STEP_ANSWER_CHARS)}…`
+        : answer,
+    duration_ms: Math.max(0, Math.round(step.durationMs)),
+  };
+}
+
+/** Appends steps to a job's log in their order, as one multi-row INSERT (per 500 steps). */
+export async function addJobSteps(store: Store, jobId: number, steps: readonly StepInput[]): Promise<void> {
+  const now = Date.now();
+  for (let i = 0; i < steps.length; i += STEPS_PER_INSERT) {
+    const rows = steps.slice(i, i + STEPS_PER_INSERT).map((step) => stepRow(jobId, step, now));
+    await store.db.insertInto('job_steps').values(rows).execute();
+  }
 }

@@ -32,7 +32,7 @@ import {
   type PayloadSchema,
 } from './enqueue.js';
 import { QueueEvents } from './events.js';
-import { addJobStep, failJob, heartbeatJob, releaseJob, succeedJob } from './outcome.js';
+import { addJobSteps, failJob, heartbeatJob, releaseJob, succeedJob, type StepInput } from './outcome.js';
 import {
   toJob,
   type BatchProgress,
@@ -233,11 +233,13 @@ export class JobQueue {
     return rows.length;
   }
 
-  async addStep(
-    jobId: number,
-    step: { call: string; answer?: unknown; durationMs: number; at?: number },
-  ): Promise<void> {
-    await addJobStep(this.store, jobId, step);
+  async addStep(jobId: number, step: StepInput): Promise<void> {
+    await addJobSteps(this.store, jobId, [step]);
+  }
+
+  /** Appends several steps of one job in one INSERT, keeping their order and each step's own `at`. */
+  async addSteps(jobId: number, steps: readonly StepInput[]): Promise<void> {
+    if (steps.length > 0) await addJobSteps(this.store, jobId, steps);
   }
 
   /** Wakes the deferred jobs of a lane: those waiting for `reason`, or all of them. Returns how many. */

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { errorMessage } from '../util/errors.js';
 import type { JobQueue } from './queue.js';
+import type { StepInput } from './outcome.js';
 import type { Job, QueueChange } from './types.js';
 
 export interface JobContext {
@@ -18,6 +19,8 @@ export interface JobContext {
   workerId: string;
   /** Appends to the job's step log (call, answer — shortened when long —, duration). */
   step(call: string, answer: unknown, durationMs: number): Promise<void>;
+  /** Appends several steps in one write (each with its own `at`), for handlers that buffer their steps. */
+  addSteps(steps: readonly StepInput[]): Promise<void>;
 }
 
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<unknown>;
@@ -190,6 +193,7 @@ export class Worker {
       signal: controller.signal,
       workerId: this.workerId,
       step: (call, answer, durationMs) => this.queue.addStep(job.id, { call, answer, durationMs }),
+      addSteps: (steps) => this.queue.addSteps(job.id, steps),
     };
     const done = this.execute(job, ctx).finally(() => {
       clearInterval(heartbeat);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { JobQueue, Worker, type Job, type QueueChange } from '../../src/queue/index.js';
 import { createItem, createPlayerGroup } from '../../src/store/index.js';
+import { StepRecorder } from '../../src/sync/steps.js';
 import {
   BusyError,
   NotFoundError,
@@ -366,6 +367,70 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
       );
     } finally {
       off();
+      await worker.stop();
+    }
+  });
+
+  it('writes several steps of a job at once, keeping their order, times and durations', async () => {
+    const q = queue();
+    const job = await q.enqueue({ lane: await newLane(), kind: 'sync', payload: { path: '/steps' } });
+    // Times deliberately not ascending: each step keeps its own `at`, the order is the order given.
+    const steps = [
+      { call: 'JSONRPC.Ping', answer: 'pong', durationMs: 1.4, at: 1_700_000_000_300 },
+      { call: 'VideoLibrary.Scan', answer: { result: 'OK' }, durationMs: 12, at: 1_700_000_000_100 },
+      { call: 'wait for scan', durationMs: 250.6, at: 1_700_000_000_200 },
+    ];
+    await q.addSteps(job.id, steps);
+    await q.addSteps(job.id, []);
+    await q.addSteps(job.id, [{ call: 'VideoLibrary.GetMovies', answer: '1 movie', durationMs: 3, at: 1 }]);
+    const written = (await q.getJob(job.id)).steps;
+    expect(written.map((s) => [s.call, s.answer, s.durationMs, s.at])).toEqual([
+      ['JSONRPC.Ping', 'pong', 1, 1_700_000_000_300],
+      ['VideoLibrary.Scan', '{"result":"OK"}', 12, 1_700_000_000_100],
+      ['wait for scan', null, 251, 1_700_000_000_200],
+      ['VideoLibrary.GetMovies', '1 movie', 3, 1],
+    ]);
+  });
+
+  it("shows a running job's buffered steps before it ends, and every step once it has", async () => {
+    const q = queue();
+    const lane = await newLane();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const worker = new Worker(
+      q,
+      async (_job: Job, ctx) => {
+        const steps = new StepRecorder((batch) => ctx.addSteps(batch), undefined, 50);
+        try {
+          steps.note('JSONRPC.Ping', 'pong', 2);
+          steps.note('VideoLibrary.Scan', 'OK', 5);
+          await gate;
+          steps.note('VideoLibrary.GetMovies', '1 movie', 7);
+          return { ok: true };
+        } finally {
+          await steps.flush();
+        }
+      },
+      { lanes: [lane], pollMs: 1_000 },
+    );
+    worker.start();
+    try {
+      const job = await q.enqueue({ lane, kind: 'sync', payload: { path: '/live' } });
+      await until(async () => (await q.getJob(job.id)).steps.length === 2);
+      const live = await q.getJob(job.id);
+      expect(live.state).toBe('running');
+      expect(live.steps.map((s) => s.call)).toEqual(['JSONRPC.Ping', 'VideoLibrary.Scan']);
+      release();
+      await until(async () => (await q.getJob(job.id)).state === 'succeeded');
+      const done = await q.getJob(job.id);
+      expect(done.steps.map((s) => [s.call, s.durationMs])).toEqual([
+        ['JSONRPC.Ping', 2],
+        ['VideoLibrary.Scan', 5],
+        ['VideoLibrary.GetMovies', 7],
+      ]);
+      expect(done.steps.every((s, i) => i === 0 || s.at >= (done.steps[i - 1]?.at ?? 0))).toBe(true);
+    } finally {
+      release();
       await worker.stop();
     }
   });
