@@ -16,7 +16,7 @@ import { publishItem } from './publish.js';
 import { refreshItem } from './republish.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
-import { StepRecorder } from './steps.js';
+import { StepRecorder, type RecordedStep } from './steps.js';
 import type { SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
 
 export const SYNC_JOB_KIND = 'sync-item';
@@ -34,6 +34,8 @@ export interface SyncJob {
 export interface SyncJobContext {
   signal: AbortSignal;
   step(call: string, answer: string, durationMs: number): unknown;
+  /** One write for several steps (the queue's Worker has it); `step` per step otherwise. */
+  addSteps?(steps: readonly RecordedStep[]): unknown;
 }
 
 export interface SyncEngineDeps {
@@ -129,7 +131,10 @@ export function createSyncJobHandler(
   const now = deps.now ?? Date.now;
   return async (job, ctx) => {
     const steps = new StepRecorder(
-      (call, answer, ms) => ctx.step(call, answer, ms),
+      (batch) =>
+        ctx.addSteps
+          ? ctx.addSteps(batch)
+          : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
     try {

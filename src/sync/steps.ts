@@ -1,12 +1,25 @@
 /**
  * Records every Kodi call a job makes as a step (call, short answer, duration) — the job's audit trail (DESIGN §6.7).
- * Step writes are not awaited one by one (they would add a database round trip to every Kodi call); `flush()`
- * waits for all of them before the job reports its result.
+ * Steps are buffered and written in batches (one multi-row INSERT each): a step write per Kodi call was most of the
+ * engine's database work per job. A batch goes out at most FLUSH_EVERY_MS after its first step, so a running job's
+ * steps still show live, and `flush()` writes the rest before the job reports its result — a job that completes
+ * never loses a step. A crash mid-job may lose the last unflushed steps; the job runs again anyway (its lease expires).
  */
 import { maskCredentials } from '../paths/index.js';
 import { errorMessage } from '../util/errors.js';
 
-export type StepSink = (call: string, answer: string, durationMs: number) => unknown;
+export interface RecordedStep {
+  call: string;
+  answer: string;
+  durationMs: number;
+  /** When the step was recorded (epoch ms), not when it was written. */
+  at: number;
+}
+
+/** Writes a batch of steps, in order. */
+export type StepSink = (steps: RecordedStep[]) => unknown;
+
+const FLUSH_EVERY_MS = 250;
 
 const MAX_TEXT = 300;
 
@@ -16,26 +29,31 @@ function short(text: string): string {
 }
 
 export class StepRecorder {
-  private readonly pending: Promise<unknown>[] = [];
+  private readonly buffer: RecordedStep[] = [];
+  /** The batches' writes, chained so they land in order. */
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
   /** Time spent waiting in Kodi calls, for the evidence's timings. */
   kodiMs = 0;
 
   constructor(
     private readonly sink: StepSink,
     private readonly onSinkError: (error: unknown) => void = () => undefined,
+    private readonly flushEveryMs = FLUSH_EVERY_MS,
   ) {}
 
   /** Records a step that is not a call (a wait, a decision). */
   note(call: string, answer: string, durationMs = 0): void {
-    try {
-      this.pending.push(
-        Promise.resolve(this.sink(short(call), short(answer), Math.round(durationMs))).catch(
-          this.onSinkError,
-        ),
-      );
-    } catch (error) {
-      this.onSinkError(error);
-    }
+    this.buffer.push({
+      call: short(call),
+      answer: short(answer),
+      durationMs: Math.round(durationMs),
+      at: Date.now(),
+    });
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, this.flushEveryMs);
   }
 
   /** Runs one Kodi call and records it, failed or not. */
@@ -59,7 +77,24 @@ export class StepRecorder {
     }
   }
 
+  /** Writes the buffered steps and waits for every write so far. */
   async flush(): Promise<void> {
-    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.write();
+  }
+
+  private write(): Promise<void> {
+    const batch = this.buffer.splice(0);
+    if (batch.length > 0) {
+      this.writing = this.writing.then(async () => {
+        try {
+          await this.sink(batch);
+        } catch (error) {
+          this.onSinkError(error);
+        }
+      });
+    }
+    return this.writing;
   }
 }

@@ -29,8 +29,8 @@ describe('pre-scan idle check', () => {
     const calls: string[] = [];
     return {
       calls,
-      steps: new StepRecorder((call) => {
-        calls.push(call);
+      steps: new StepRecorder((batch) => {
+        calls.push(...batch.map((s) => s.call));
       }),
     };
   }
@@ -45,6 +45,7 @@ describe('pre-scan idle check', () => {
     expect(await waitUntilIdle(client, steps, DEFAULT_SCAN_TIMING)).toBe(false);
     expect(await waitUntilIdle(client, steps, DEFAULT_SCAN_TIMING)).toBe(false);
     expect(isScanningCalls(sim)).toBe(1);
+    await steps.flush();
     expect(calls.at(-1)).toBe('wait for idle');
     // Someone else starts a scan through another connection: its OnScanStarted voids the earlier answer.
     for (let i = 0; i < 3; i++) await sim.writeMovie({ title: `Foreign ${i}`, year: 2000 + i });
