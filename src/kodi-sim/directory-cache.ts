@@ -5,12 +5,20 @@
  * - Files.GetDirectory of the root itself (the parent listing) — works for movies and for new TV shows;
  * - for movies only, Files.GetDirectory of the new folder or Files.GetFileDetails of a file in it.
  * A fresh Kodi (nothing cached) scans new folders fine.
+ *
+ * It also holds each item folder's file names as last listed (by the scanner, Files.GetDirectory of the folder
+ * or Files.GetFileDetails of a file in it): a refresh takes local art from that listing, so an art file written
+ * after it stays invisible until the folder is listed again (measured on Kodi 20.1 with a poster written after
+ * the scan; refresh itself: research/real-kodi.md §7). The files' content (the NFO) is read fresh.
  */
-import { listDirectory } from './disk.js';
+import { dirname } from 'node:path';
+import { listDirectory, type DirEntry } from './disk.js';
 
 export class DirectoryCache {
   /** Source root → names of its sub-folders as the scanner last listed them. */
   private readonly listings = new Map<string, Set<string>>();
+  /** Folder ('/'-terminated) → names of its plain files as last listed. */
+  private readonly folderFiles = new Map<string, Set<string>>();
 
   constructor(
     private readonly moviesRoot: string,
@@ -22,8 +30,28 @@ export class DirectoryCache {
     this.listings.set(root, await this.currentNames(root));
   }
 
+  /** Someone listed `folder` ('/'-terminated) and saw `entries`: the scanner, or a Files.* call. */
+  folderListed(folder: string, entries: DirEntry[]): void {
+    this.folderFiles.set(folder, new Set(entries.filter((entry) => !entry.directory).map((e) => e.name)));
+  }
+
+  /**
+   * The names a refresh looks for local art among: the folder's last listing when the stale cache is on and
+   * the folder was listed; otherwise the folder is listed now (and that listing is cached).
+   */
+  async artNames(folder: string, stale: boolean): Promise<Set<string>> {
+    const cached = stale ? this.folderFiles.get(folder) : undefined;
+    if (cached) return cached;
+    this.folderListed(folder, (await listDirectory(folder)) ?? []);
+    return this.folderFiles.get(folder) ?? new Set();
+  }
+
   /** Files.GetDirectory / Files.GetFileDetails on `path` (a folder ending in '/' or a file). */
   async filesApiTouched(path: string): Promise<void> {
+    // GetFileDetails finds the file by listing its folder (which is why it also helps a Scan, §4 row 5).
+    const folder = path.endsWith('/') ? path : `${dirname(path)}/`;
+    const entries = await listDirectory(folder);
+    if (entries) this.folderListed(folder, entries);
     for (const root of [this.moviesRoot, this.tvRoot]) {
       const listing = this.listings.get(root);
       if (!listing || !path.startsWith(root)) continue;

@@ -45,13 +45,17 @@ export async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** Every video file in the folder and its sub-folders, sorted. */
-export async function videoFilesBelow(folder: string): Promise<string[]> {
+/** Every video file in the folder and its sub-folders, sorted; `listed` hears of each folder listing. */
+export async function videoFilesBelow(
+  folder: string,
+  listed?: (folder: string, entries: DirEntry[]) => void,
+): Promise<string[]> {
   const entries = await listDirectory(folder);
   if (!entries) return [];
+  listed?.(folder, entries);
   const found: string[] = [];
   for (const entry of entries) {
-    if (entry.directory) found.push(...(await videoFilesBelow(`${folder}${entry.name}/`)));
+    if (entry.directory) found.push(...(await videoFilesBelow(`${folder}${entry.name}/`, listed)));
     else if (isVideoFile(entry.name)) found.push(`${folder}${entry.name}`);
   }
   return found;
@@ -209,7 +213,20 @@ function titleAndYear(name: string): { title: string; year: number } {
   return match?.[1] && match[2] ? { title: match[1], year: Number(match[2]) } : { title: name, year: 0 };
 }
 
-export async function readMovie(file: string): Promise<{ movie: NewMovie; dateadded: string }> {
+/**
+ * Kodi 20.1 puts this icon in every movie's `art` (measured; checked for movies only). The `thumb` it later
+ * extracts from the video in the background is left out.
+ */
+const DEFAULT_MOVIE_ICON = 'image://DefaultVideo.png/';
+
+/**
+ * `artNames`: the folder's file names as Kodi's directory cache knows them (a refresh); the NFO is always
+ * looked up on disk.
+ */
+export async function readMovie(
+  file: string,
+  artNames?: Set<string>,
+): Promise<{ movie: NewMovie; dateadded: string }> {
   const { folder, filename, stem } = splitFile(file);
   const names = await fileNames(folder);
   const nfo = await readNfo(folder, names, `${stem}.nfo`, 'movie.nfo');
@@ -225,7 +242,7 @@ export async function readMovie(file: string): Promise<{ movie: NewMovie; datead
       filename,
       uniqueid: nfo?.uniqueid ?? {},
       imdbnumber: nfo?.defaultUniqueId ?? '',
-      art: artFor(folder, names, stem, false),
+      art: { icon: DEFAULT_MOVIE_ICON, ...artFor(folder, artNames ?? names, stem, false) },
     },
     dateadded: await fileDate(file),
   };
@@ -246,10 +263,14 @@ export async function readTVShow(showFolder: string): Promise<NewTVShow> {
   };
 }
 
-/** Null when neither the NFO nor the file name gives a season and an episode number (Kodi skips such files). */
+/**
+ * Null when neither the NFO nor the file name gives a season and an episode number (Kodi skips such files).
+ * `artNames` as for readMovie.
+ */
 export async function readEpisode(
   file: string,
   tvshowid: number,
+  artNames?: Set<string>,
 ): Promise<{ episode: NewEpisode; dateadded: string } | null> {
   const { folder, filename, stem } = splitFile(file);
   const names = await fileNames(folder);
@@ -268,7 +289,7 @@ export async function readEpisode(
       path: folder,
       filename,
       uniqueid: nfo?.uniqueid ?? {},
-      art: artFor(folder, names, stem, true),
+      art: artFor(folder, artNames ?? names, stem, true),
     },
     dateadded: await fileDate(file),
   };

@@ -73,7 +73,9 @@ export class LibraryJobs {
     this.pendingRefreshes.add(key);
     const isStopped = (): boolean => this.stopped;
     const job =
-      type === 'movie' ? refreshMovie(this.ctx(), id, isStopped) : refreshEpisode(this.ctx(), id, isStopped);
+      type === 'movie'
+        ? refreshMovie(this.ctx(), this.directoryCache, id, isStopped)
+        : refreshEpisode(this.ctx(), this.directoryCache, id, isStopped);
     this.track(
       job.finally(() => {
         this.pendingRefreshes.delete(key);

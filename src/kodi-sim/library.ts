@@ -12,6 +12,7 @@ export interface SimResume {
 }
 
 export interface SimArt {
+  icon?: string;
   poster?: string;
   fanart?: string;
   thumb?: string;

@@ -5,7 +5,15 @@
  */
 import { delay, rootOf, type SimContext } from './context.js';
 import type { DirectoryCache } from './directory-cache.js';
-import { isDirectory, listDirectory, readEpisode, readMovie, readTVShow, videoFilesBelow } from './disk.js';
+import {
+  isDirectory,
+  listDirectory,
+  readEpisode,
+  readMovie,
+  readTVShow,
+  videoFilesBelow,
+  type DirEntry,
+} from './disk.js';
 
 /** From the Scan answer to OnScanStarted (Kodi 20.1: ~2 ms, research/real-kodi.md §2). */
 export const SCAN_START_DELAY_MS = 1;
@@ -60,6 +68,13 @@ async function showUnits(tvRoot: string): Promise<ScanUnit[]> {
     }));
 }
 
+/** The scanner's folder listings land in the directory cache (what a later refresh takes art names from). */
+function listedBy(cache: DirectoryCache): (folder: string, entries: DirEntry[]) => void {
+  return (folder, entries) => {
+    cache.folderListed(folder, entries);
+  };
+}
+
 function announceAdded(ctx: SimContext, id: number, type: string): void {
   ctx.notify('VideoLibrary.OnUpdate', { item: { id, type }, transaction: true });
   ctx.notify('VideoLibrary.OnUpdate', { added: true, item: { id, type }, transaction: true });
@@ -81,8 +96,13 @@ async function paced<T>(ctx: SimContext, read: () => Promise<T>): Promise<T> {
  * The "already there?" check happens before the per-item work time, so two Kodis scanning the same new
  * folder through one shared library both add it — the duplicates seen in §13.
  */
-async function addMovies(ctx: SimContext, job: ScanJob, folder: string): Promise<void> {
-  for (const file of await videoFilesBelow(folder)) {
+async function addMovies(
+  ctx: SimContext,
+  cache: DirectoryCache,
+  job: ScanJob,
+  folder: string,
+): Promise<void> {
+  for (const file of await videoFilesBelow(folder, listedBy(cache))) {
     if (stopped(job)) return;
     if (ctx.library.hasFile(file)) continue;
     const { movie, dateadded } = await paced(ctx, () => readMovie(file));
@@ -92,8 +112,14 @@ async function addMovies(ctx: SimContext, job: ScanJob, folder: string): Promise
   }
 }
 
-async function addEpisodes(ctx: SimContext, job: ScanJob, showFolder: string, folder: string): Promise<void> {
-  const files = (await videoFilesBelow(folder)).filter((file) => !ctx.library.hasFile(file));
+async function addEpisodes(
+  ctx: SimContext,
+  cache: DirectoryCache,
+  job: ScanJob,
+  showFolder: string,
+  folder: string,
+): Promise<void> {
+  const files = (await videoFilesBelow(folder, listedBy(cache))).filter((file) => !ctx.library.hasFile(file));
   if (files.length === 0) return;
   let show = ctx.library.showByPath(showFolder);
   if (!show) {
@@ -127,8 +153,8 @@ export async function runScan(
   if (!ctx.faults.scanAddsNothingOn) {
     for (const unit of await scanUnits(ctx, cache, directory)) {
       if (stopped(job)) return;
-      if (unit.kind === 'movies') await addMovies(ctx, job, unit.folder);
-      else await addEpisodes(ctx, job, unit.showFolder, unit.folder);
+      if (unit.kind === 'movies') await addMovies(ctx, cache, job, unit.folder);
+      else await addEpisodes(ctx, cache, job, unit.showFolder, unit.folder);
     }
   }
   while (ctx.faults.scanNeverFinishesOn && !stopped(job)) await delay(10);

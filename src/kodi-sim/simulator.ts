@@ -34,6 +34,10 @@ export interface KodiSimulatorOptions {
   password?: string;
   scanMsPerItem?: number;
   refreshMs?: number;
+  /**
+   * Kodi's directory cache (default true): new folders hidden after a root scan, and local art for a refresh
+   * taken from the folder's last listing (directory-cache.ts). False: every folder is read fresh.
+   */
   staleDirectoryCache?: boolean;
   /** Share this simulator's library and media, like two Kodis on one MySQL video database (§13). */
   sharedLibraryWith?: KodiSimulator;
