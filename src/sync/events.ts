@@ -19,6 +19,8 @@ export interface ItemEvent {
   year?: number;
   season?: number;
   episode?: number;
+  /** publish/republish only: manager paths of the files this one takes the place of (upgrade, rename). */
+  replaces?: string[];
 }
 
 const ACTIONS: readonly string[] = ['publish', 'republish', 'delete'];
@@ -96,6 +98,19 @@ function validatePath(field: string, value: unknown): string {
   return value;
 }
 
+function validateReplaces(field: string, value: unknown, event: ItemEvent): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (event.action === 'delete') {
+    throw new ValidationError(field, `${field} belongs to publish or republish, not delete`);
+  }
+  if (!Array.isArray(value) || value.length > 100) {
+    throw new ValidationError(field, `${field} must be a list of at most 100 video file paths`);
+  }
+  const paths = value.map((path, i) => validatePath(`${field}[${i}]`, path));
+  const others = [...new Set(paths)].filter((path) => path !== event.path);
+  return others.length > 0 ? others : undefined;
+}
+
 /** Checks one event; throws a ValidationError naming the field, or returns a clean copy. */
 export function validateItemEvent(value: unknown, field = 'event'): ItemEvent {
   if (!isRecord(value)) throw new ValidationError(field, `${field} must be an object`);
@@ -139,6 +154,8 @@ export function validateItemEvent(value: unknown, field = 'event'): ItemEvent {
   }
   if (season !== undefined) event.season = season;
   if (episode !== undefined) event.episode = episode;
+  const replaces = validateReplaces(`${field}.replaces`, value.replaces, event);
+  if (replaces) event.replaces = replaces;
   return event;
 }
 

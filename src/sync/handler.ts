@@ -13,6 +13,7 @@ import { findByFile, pickItemRow } from './lookup.js';
 import { chooseMembers } from './member.js';
 import type { Operation } from './operation.js';
 import { publishItem } from './publish.js';
+import { replaceOldFiles } from './replace.js';
 import { refreshItem } from './republish.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
@@ -55,6 +56,13 @@ function itemIdOf(job: SyncJob): number {
   return id;
 }
 
+/** Manager paths of the old files this item replaces (submit.ts puts them in the payload). */
+function replacesOf(job: SyncJob): string[] {
+  const payload = job.payload as { replaces?: unknown } | null;
+  const list = Array.isArray(payload?.replaces) ? (payload.replaces as unknown[]) : [];
+  return list.filter((path): path is string => typeof path === 'string');
+}
+
 interface Plan {
   item: SyncItem;
   group: SyncGroup;
@@ -62,6 +70,8 @@ interface Plan {
   kodiFile: string;
   scanFolder: string;
   sourceRoot: string;
+  /** The replaced old files in Kodi's form. */
+  replacedFiles: string[];
 }
 
 async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
@@ -86,7 +96,8 @@ async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
     item.kind === 'episode'
       ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
       : kodiDirname(kodiFile);
-  return { item, group, players, kodiFile, scanFolder, sourceRoot };
+  const replacedFiles = replacesOf(job).map((path) => mapManagerToKodi(mappings, path, options));
+  return { item, group, players, kodiFile, scanFolder, sourceRoot, replacedFiles };
 }
 
 async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence> {
@@ -124,6 +135,15 @@ async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence>
   }
 }
 
+/**
+ * Only once the new file is verified in Kodi (the old entries hold the user data until then). The replaced items
+ * have no jobs of their own (submit.ts), so when the new item is not wanted either, they are still removed.
+ */
+async function replaceAfter(op: Operation, evidence: SyncEvidence, replacedFiles: string[]): Promise<void> {
+  const present = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
+  evidence.replaced = await replaceOldFiles(op, replacedFiles, present);
+}
+
 export function createSyncJobHandler(
   deps: SyncEngineDeps,
 ): (job: SyncJob, ctx: SyncJobContext) => Promise<SyncJobResult> {
@@ -153,6 +173,7 @@ export function createSyncJobHandler(
         };
         try {
           const evidence = await reconcile(op, deps.store);
+          if (p.replacedFiles.length > 0) await replaceAfter(op, evidence, p.replacedFiles);
           if (p.group.sharedDatabase) {
             const others = choice.answering.filter((m) => m !== member);
             await confirmOnSecondMember(op, evidence, others);

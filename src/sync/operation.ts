@@ -29,12 +29,12 @@ export interface Operation {
 }
 
 /** Never refresh or remove the item someone is watching (Kodi does not protect it; real-kodi.md §10). */
-export async function refuseIfPlaying(op: Operation, what: string): Promise<void> {
+export async function refuseIfPlaying(op: Operation, what: string, file = op.kodiFile): Promise<void> {
   for (const member of op.answering) {
     const files = await playingFiles(member, op.steps);
-    if (files.some((f) => sameKodiPath(f, op.kodiFile))) {
+    if (files.some((f) => sameKodiPath(f, file))) {
       throw new BusyError(
-        `"${op.kodiFile}" is playing on ${describeKodi(member.player.endpoint)}; the ${what} waits until playback stops`,
+        `"${file}" is playing on ${describeKodi(member.player.endpoint)}; the ${what} waits until playback stops`,
         ['player-stopped'],
         5 * 60_000,
       );

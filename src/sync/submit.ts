@@ -3,6 +3,8 @@
  * published with revision + 1; delete → deleted) and enqueue one 'sync-item' job per player group serving the item's
  * library (lane = group id), all in one batch. The queue coalesces a waiting job of the same (item, lane).
  * Everything is validated and resolved before the first write, so a bad event writes nothing.
+ * A publish that `replaces` old files (upgrade, rename) marks their items deleted WITHOUT jobs of their own: the
+ * replacing job copies their user data and removes them from Kodi (replace.ts), so no removal can run first.
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -22,7 +24,13 @@ import { validateItemEvents, type ItemEvent } from './events.js';
 import { SYNC_JOB_KIND } from './handler.js';
 
 /** The payload schema the queue checks 'sync-item' jobs against. */
-export const syncJobPayload = z.object({ itemId: z.number().int().positive() }).strict();
+export const syncJobPayload = z
+  .object({
+    itemId: z.number().int().positive(),
+    /** Manager paths of the files the item replaces (their Kodi entries are carried over, then removed). */
+    replaces: z.array(z.string().min(1)).max(100).optional(),
+  })
+  .strict();
 
 export interface SubmitDeps {
   db: Kysely<Database>;
@@ -106,19 +114,33 @@ export async function submitItemEvents(
   // Desired state first (one transaction), in event order: a publish then a delete of one file ends "deleted".
   const itemIds = await writeTransaction(deps.db, deps.dialect, async (tx) => {
     const ids: number[] = [];
-    for (const { event, library } of resolved) ids.push(await upsertDesiredState(tx, event, library.id));
+    for (const { event, library } of resolved) {
+      ids.push(await upsertDesiredState(tx, event, library.id));
+      for (const path of event.replaces ?? []) await markReplaced(tx, path);
+    }
     return ids;
   });
-  const jobs = resolved.flatMap(({ library }, i) =>
+  const jobs = resolved.flatMap(({ library, event }, i) =>
     (lanesByLibrary.get(library.id) ?? []).map((lane) => ({
       lane,
       kind: SYNC_JOB_KIND,
       itemId: itemIds[i] ?? null,
-      payload: { itemId: itemIds[i] },
+      replaces: event.replaces ?? [],
     })),
   );
-  const unique = [...new Map(jobs.map((j) => [`${j.itemId ?? ''}/${j.lane}`, j])).values()];
-  const batch = await deps.queue.enqueueBatch(unique, {
+  const unique = new Map<string, (typeof jobs)[number]>();
+  for (const job of jobs) {
+    const key = `${job.itemId ?? ''}/${job.lane}`;
+    const earlier = unique.get(key);
+    unique.set(key, { ...job, replaces: [...new Set([...(earlier?.replaces ?? []), ...job.replaces])] });
+  }
+  const withWaiting = await Promise.all(
+    [...unique.values()].map(async ({ replaces, ...job }) => {
+      const all = [...new Set([...(await waitingReplaces(deps.db, job.itemId, job.lane)), ...replaces])];
+      return { ...job, payload: { itemId: job.itemId, ...(all.length > 0 && { replaces: all }) } };
+    }),
+  );
+  const batch = await deps.queue.enqueueBatch(withWaiting, {
     label: options.label ?? `${events.length} item event(s)`,
   });
   return { batchId: batch.batchId, jobIds: batch.jobs.map((j) => j.id), itemIds: [...new Set(itemIds)] };
@@ -164,4 +186,32 @@ async function upsertDesiredState(
     .where('id', '=', existing.id)
     .execute();
   return existing.id;
+}
+
+/** Every item of the replaced file (a multi-episode file has several) is no longer wanted; no job of its own. */
+async function markReplaced(tx: Kysely<Database>, path: string): Promise<void> {
+  await tx
+    .updateTable('items')
+    .set({ state: 'deleted', updated_at: Date.now() })
+    .where('path', '=', path)
+    .execute();
+}
+
+/**
+ * The queue coalesces a new job into the waiting one of the same (item, lane) by overwriting its payload: keep the
+ * union of `replaces` so an earlier upgrade's old file is still removed. (Read just before the enqueue; a job
+ * claimed in between has already handled its own replaces.)
+ */
+async function waitingReplaces(db: Kysely<Database>, itemId: number | null, lane: number): Promise<string[]> {
+  if (itemId === null) return [];
+  const waiting = await db
+    .selectFrom('jobs')
+    .select('payload')
+    .where('item_id', '=', itemId)
+    .where('lane', '=', lane)
+    .where('state', 'in', ['queued', 'deferred'])
+    .executeTakeFirst();
+  if (!waiting) return [];
+  const parsed = syncJobPayload.safeParse(JSON.parse(waiting.payload));
+  return parsed.success ? (parsed.data.replaces ?? []) : [];
 }

@@ -71,6 +71,13 @@ export type CompletionSignal =
   'OnScanFinished event' | 'polling' | 'OnUpdate added' | 'OnRemove + OnUpdate added' | 'lookup';
 
 /** Why a job succeeded: what a fresh lookup in Kodi showed, through which member, and how the wait ended. */
+export interface ReplacedEvidence {
+  file: string;
+  kodiIds: number[];
+  restored: Record<string, unknown>[];
+  note?: string;
+}
+
 export interface SyncEvidence {
   outcome: 'published' | 'refreshed' | 'already in sync' | 'removed' | 'already absent';
   member: string;
@@ -82,6 +89,8 @@ export interface SyncEvidence {
   /** Escalation steps that were needed (e.g. 'rescan folder', 'scan source root'). */
   escalation?: string[];
   restored?: Record<string, unknown>;
+  /** Old files this one replaced: their Kodi ids (removed) and the user data copied onto the new row(s). */
+  replaced?: ReplacedEvidence[];
   title?: string;
   art?: Record<string, string>;
   removedShowId?: number;

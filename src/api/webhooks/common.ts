@@ -167,47 +167,52 @@ export type ItemRow = Omit<ItemEvent, 'action'>;
 /** The parts of an outcome, collected while walking a payload's files. */
 export interface OutcomeParts {
   apply: ItemEvent[];
-  remove: ItemEvent[];
   replacements: Replacement[];
 }
 
 export function emptyParts(): OutcomeParts {
-  return { apply: [], remove: [], replacements: [] };
+  return { apply: [], replacements: [] };
 }
 
 /**
  * A new file that takes the place of old ones (an upgrade, a rename). Same path as an old one → `republish` (Kodi
- * refreshes the entry in place; the engine keeps its user data). Otherwise `publish` the new rows and `delete` the
- * old paths AFTER every publish (see orderedOutcome): the old entry must still be in Kodi when the new one is
- * verified, so its watched state can be carried over (recorded in `replacements`).
+ * refreshes the entry in place; the engine keeps its user data). Otherwise `publish` the new rows with the old paths
+ * in `replaces` and NO separate delete: the replacing job copies the old entry's user data (playcount, resume, last
+ * played, date added) onto the new one and only then removes the old one (src/sync/replace.ts).
  */
 export function addReplacement(
   parts: OutcomeParts,
   newRows: readonly ItemRow[],
   oldPaths: readonly string[],
-  oldRow: (path: string) => ItemRow,
 ): void {
   const newPaths = new Set(newRows.map((row) => row.path));
   const others = [...new Set(oldPaths)].filter((path) => !newPaths.has(path));
   const inPlace = oldPaths.some((path) => newPaths.has(path));
   const action = inPlace ? 'republish' : 'publish';
-  parts.apply.push(...newRows.map((row): ItemEvent => ({ action, ...row })));
-  parts.remove.push(...others.map((path): ItemEvent => ({ action: 'delete', ...oldRow(path) })));
+  parts.apply.push(
+    ...newRows.map((row): ItemEvent => ({ action, ...row, ...(others.length > 0 && { replaces: others }) })),
+  );
   if (others.length > 0) {
     for (const path of newPaths) parts.replacements.push({ path, previousPaths: others });
   }
 }
 
 /**
- * Final ordering rule for one payload: every publish/republish first, then the deletes, and never a delete of a
- * path this same payload publishes (a rename chain A→B, B→C must not remove the new B).
+ * Final rule for one payload: never replace (remove) a path this same payload publishes (a rename chain A→B, B→C
+ * must not remove the new B).
  */
 export function orderedOutcome(parts: OutcomeParts): WebhookOutcome {
   const published = new Set(parts.apply.map((event) => event.path));
-  const outcome: WebhookOutcome = {
-    events: [...parts.apply, ...parts.remove.filter((event) => !published.has(event.path))],
-  };
-  if (parts.replacements.length > 0) outcome.replacements = parts.replacements;
+  const events = parts.apply.map((event): ItemEvent => {
+    const { replaces, ...rest } = event;
+    const kept = (replaces ?? []).filter((path) => !published.has(path));
+    return kept.length > 0 ? { ...rest, replaces: kept } : rest;
+  });
+  const outcome: WebhookOutcome = { events };
+  const replacements = parts.replacements
+    .map((r) => ({ ...r, previousPaths: r.previousPaths.filter((path) => !published.has(path)) }))
+    .filter((r) => r.previousPaths.length > 0);
+  if (replacements.length > 0) outcome.replacements = replacements;
   return outcome;
 }
 

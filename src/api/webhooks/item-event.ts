@@ -21,9 +21,8 @@ export interface FolderDelete {
 }
 
 /**
- * A new file that takes the place of old ones under another name (upgrade, rename). Its `publish` comes before
- * the `delete`s of `previousPaths` in `events`, so the old Kodi entry still exists when the new one is verified:
- * that is the moment to carry its user data (playcount, resume, last played, date added) over.
+ * A new file that takes the place of old ones under another name (upgrade, rename): a summary of the `replaces`
+ * of its publish event (no delete events are sent for `previousPaths`; the replacing job removes them).
  */
 export interface Replacement {
   path: string;
@@ -31,7 +30,7 @@ export interface Replacement {
 }
 
 export interface WebhookOutcome {
-  /** In the order to apply them: every publish/republish before any delete. */
+  /** In the order to apply them. */
   events: ItemEvent[];
   folderDeletes?: FolderDelete[];
   replacements?: Replacement[];

@@ -80,7 +80,7 @@ function download(payload: unknown): WebhookOutcome {
   const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, movie.folderPath));
   if (oldPaths.length === 0) return { events: [{ action: 'publish', ...newRow }] };
   const parts = emptyParts();
-  addReplacement(parts, [newRow], oldPaths, (path) => movieRow(movie, path));
+  addReplacement(parts, [newRow], oldPaths);
   return orderedOutcome(parts);
 }
 
@@ -89,7 +89,7 @@ function rename(payload: unknown): WebhookOutcome {
   if (renamedMovieFiles.length === 0) return ignored('rename without renamed files');
   const parts = emptyParts();
   for (const file of renamedMovieFiles) {
-    addReplacement(parts, [movieRow(movie, file.path)], [file.previousPath], (path) => movieRow(movie, path));
+    addReplacement(parts, [movieRow(movie, file.path)], [file.previousPath]);
   }
   return orderedOutcome(parts);
 }

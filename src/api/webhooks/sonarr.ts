@@ -111,9 +111,9 @@ function download(payload: unknown): WebhookOutcome {
   const newRows = episodeRows(series, filePath(episodeFile, series.path), episodes);
   const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, series.path));
   if (oldPaths.length === 0) return { events: newRows.map((row) => ({ action: 'publish', ...row })) };
-  // The old file's episodes are not listed: its delete is path-only (every Kodi row of that file).
+  // The old file's episodes are not listed: the replacement is path-only (every Kodi row of that file).
   const parts = emptyParts();
-  addReplacement(parts, newRows, oldPaths, (path) => seriesRow(series, path));
+  addReplacement(parts, newRows, oldPaths);
   return orderedOutcome(parts);
 }
 
@@ -142,9 +142,7 @@ function rename(payload: unknown): WebhookOutcome {
   const parts = emptyParts();
   for (const file of renamedEpisodeFiles) {
     // Rename payloads carry no episodes[]: the rows are path-only.
-    addReplacement(parts, [seriesRow(series, file.path)], [file.previousPath], (path) =>
-      seriesRow(series, path),
-    );
+    addReplacement(parts, [seriesRow(series, file.path)], [file.previousPath]);
   }
   return orderedOutcome(parts);
 }
