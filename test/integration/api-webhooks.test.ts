@@ -47,15 +47,10 @@ const RADARR: Record<string, Expect> = {
   'movie-file-delete-upgrade-same-path': 'ignored',
   'download-new': [['published', `${MATRIX}The Matrix (1999) Bluray-1080p.mkv`]],
   'download-upgrade-same-path': [['published', `${MATRIX}The Matrix (1999).mkv`]],
-  // The upgrade pair: the new file first, then the old one's removal — and the FileDelete(upgrade) before it added nothing.
-  'download-upgrade': [
-    ['published', `${MATRIX}The Matrix (1999) Remux-2160p.mkv`],
-    ['deleted', `${MATRIX}The Matrix (1999) Bluray-1080p.mkv`],
-  ],
-  rename: [
-    ['published', `${MATRIX}The Matrix (1999) {tmdb-603} [Remux-2160p].mkv`],
-    ['deleted', `${MATRIX}The Matrix (1999) Remux-2160p.mkv`],
-  ],
+  // The upgrade pair: one job for the new file that replaces the old one (no delete job; see REPLACED) — and the
+  // FileDelete(upgrade) before it added nothing.
+  'download-upgrade': [['published', `${MATRIX}The Matrix (1999) Remux-2160p.mkv`]],
+  rename: [['published', `${MATRIX}The Matrix (1999) {tmdb-603} [Remux-2160p].mkv`]],
   'movie-file-delete-manual-override': [['published', `${MATRIX}The Matrix (1999) Remux-2160p.mkv`]],
   'movie-file-delete-manual': [['deleted', `${MATRIX}The Matrix (1999) Remux-2160p.mkv`]],
   'movie-file-delete-missing-from-disk': [['deleted', `${MATRIX}The Matrix (1999) Remux-2160p.mkv`]],
@@ -63,7 +58,6 @@ const RADARR: Record<string, Expect> = {
   'windows-download-new': [['published', 'D:\\Media\\Movies\\Amélie (2001)\\Amélie (2001) Bluray-1080p.mkv']],
   'windows-unc-download-upgrade': [
     ['published', '\\\\nas\\movies\\Amélie (2001)\\Amélie (2001) Remux-2160p.mkv'],
-    ['deleted', '\\\\nas\\movies\\Amélie (2001)\\Amélie (2001) Bluray-1080p.mkv'],
   ],
 };
 
@@ -99,7 +93,6 @@ const SONARR: Record<string, Expect> = {
       1,
       3,
     ],
-    ['deleted', EP23],
   ],
   'episode-file-delete-manual-override': [
     ['published', EP23, 1, 2],
@@ -120,8 +113,6 @@ const SONARR: Record<string, Expect> = {
   rename: [
     ['published', `${SHOW}Season 01/Example Show - S01E01 - Pilot.mkv`],
     ['published', `${SHOW}Season 01/Example Show - S01E02-E03 - Second + Third.mkv`],
-    ['deleted', `${SHOW}Season 01/Example Show (2020) - S01E01 - Pilot [WEBDL-1080p].mkv`],
-    ['deleted', EP23],
   ],
   'v3-download-single': [
     [
@@ -144,11 +135,14 @@ const SONARR: Record<string, Expect> = {
   ],
   'windows-unc-rename': [
     ['published', '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show - S01E01 - Pilot.mkv'],
-    [
-      'deleted',
-      '\\\\nas\\tv\\Example Show (2020)\\Season 01\\Example Show (2020) - S01E01 [WEBDL-1080p].mkv',
-    ],
   ],
+};
+
+/** Replaced files known from earlier fixtures: marked deleted without a job of their own (the new file's job removes them). */
+const REPLACED: Record<string, string[]> = {
+  'download-upgrade': [`${MATRIX}The Matrix (1999) Bluray-1080p.mkv`],
+  rename: [`${MATRIX}The Matrix (1999) Remux-2160p.mkv`],
+  'sonarr download-upgrade': [EP23],
 };
 
 async function jobCount(): Promise<number> {
@@ -199,6 +193,17 @@ describe.each([
       );
     }
     expect(seen).toEqual(expected);
+    const replaced = REPLACED[source === 'sonarr' ? `sonarr ${name}` : name] ?? [];
+    for (const path of replaced) {
+      const query = `/api/v1/items?pathPrefix=${encodeURIComponent(path)}`;
+      const items = (await t.call<{ state: string }[]>('GET', query)).body;
+      expect(items.length, path).toBeGreaterThan(0);
+      expect(items.map((i) => i.state)).toEqual(items.map(() => 'deleted'));
+    }
+    if (replaced.length > 0) {
+      const job = (await t.call('GET', `/api/v1/jobs/${jobIds[0] as number}`)).body;
+      expect(job.payload.replaces).toEqual(replaced);
+    }
   });
 });
 

@@ -58,12 +58,9 @@ describe('Radarr webhook adapter', () => {
       [{ action: 'publish', ...matrix, path: M_1080 }],
     ],
     [
-      'publishes the upgraded file first and removes the replaced one only after it',
+      'publishes the upgraded file as the replacement of the old one, with no separate removal',
       'download-upgrade',
-      [
-        { action: 'publish', ...matrix, path: M_2160 },
-        { action: 'delete', ...matrix, path: M_1080 },
-      ],
+      [{ action: 'publish', ...matrix, path: M_2160, replaces: [M_1080] }],
       undefined,
       { replacements: [{ path: M_2160, previousPaths: [M_1080] }] },
     ],
@@ -73,15 +70,15 @@ describe('Radarr webhook adapter', () => {
       [{ action: 'republish', ...matrix, path: `${MATRIX_DIR}/The Matrix (1999).mkv` }],
     ],
     [
-      'publishes the renamed file, then removes the entry under its previous name',
+      'publishes the renamed file as the replacement of its previous name',
       'rename',
       [
         {
           action: 'publish',
           ...matrix,
           path: `${MATRIX_DIR}/The Matrix (1999) {tmdb-603} [Remux-2160p].mkv`,
+          replaces: [M_2160],
         },
-        { action: 'delete', ...matrix, path: M_2160 },
       ],
       undefined,
       {
@@ -144,8 +141,8 @@ describe('Radarr webhook adapter', () => {
           action: 'publish',
           ...amelie,
           path: `${UNC_AMELIE}\\Amélie (2001) Remux-2160p.mkv`,
+          replaces: [`${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv`],
         },
-        { action: 'delete', ...amelie, path: `${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv` },
       ],
       undefined,
       {
@@ -209,12 +206,11 @@ describe('Sonarr webhook adapter', () => {
       ],
     ],
     [
-      'publishes an upgraded multi-episode file, then removes every row of the old file',
+      'publishes an upgraded multi-episode file as the replacement of every row of the old file',
       'download-upgrade',
       [
-        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 2) },
-        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 3) },
-        { action: 'delete', ...show, path: S01E02_03 },
+        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 2), replaces: [S01E02_03] },
+        { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 3), replaces: [S01E02_03] },
       ],
       undefined,
       { replacements: [{ path: S01E02_03_UHD, previousPaths: [S01E02_03] }] },
@@ -248,17 +244,21 @@ describe('Sonarr webhook adapter', () => {
       ],
     ],
     [
-      'publishes all renamed files before removing any previous name',
+      'publishes each renamed file as the replacement of its previous name',
       'rename',
       [
-        { action: 'publish', ...show, path: `${SHOW_DIR}/Season 01/Example Show - S01E01 - Pilot.mkv` },
+        {
+          action: 'publish',
+          ...show,
+          path: `${SHOW_DIR}/Season 01/Example Show - S01E01 - Pilot.mkv`,
+          replaces: [S01E01],
+        },
         {
           action: 'publish',
           ...show,
           path: `${SHOW_DIR}/Season 01/Example Show - S01E02-E03 - Second + Third.mkv`,
+          replaces: [S01E02_03],
         },
-        { action: 'delete', ...show, path: S01E01 },
-        { action: 'delete', ...show, path: S01E02_03 },
       ],
       undefined,
       {
@@ -337,11 +337,7 @@ describe('Sonarr webhook adapter', () => {
           action: 'publish',
           ...show,
           path: UNC_PILOT,
-        },
-        {
-          action: 'delete',
-          ...show,
-          path: UNC_PILOT_OLD,
+          replaces: [UNC_PILOT_OLD],
         },
       ],
       undefined,
