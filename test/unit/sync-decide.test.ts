@@ -56,6 +56,28 @@ describe('validateItemEvent', () => {
     }
   });
 
+  it('accepts the old paths a publish replaces, without repeats or its own path', () => {
+    const old = '/movies/A (1999)/A (1999) 720p.mkv';
+    expect(validateItemEvent({ ...ok, action: 'publish', replaces: [old, old, ok.path] })).toEqual({
+      ...ok,
+      action: 'publish',
+      replaces: [old],
+    });
+    expect(validateItemEvent({ ...ok, action: 'republish', replaces: [ok.path] })).not.toHaveProperty(
+      'replaces',
+    );
+  });
+
+  it('refuses replaces on a delete and names a bad replaced path', () => {
+    expect(() => validateItemEvent({ ...ok, action: 'delete', replaces: ['/movies/x.mkv'] })).toThrow(
+      /event\.replaces belongs to publish or republish/,
+    );
+    expect(() => validateItemEvent({ ...ok, action: 'publish', replaces: ['relative.mkv'] })).toThrow(
+      /event\.replaces\[0\]/,
+    );
+    expect(() => validateItemEvent({ ...ok, action: 'publish', replaces: 'x' })).toThrow(/event\.replaces/);
+  });
+
   it('names the position of a bad event in a list, and refuses empty lists', () => {
     expect(() => validateItemEvents([ok, { ...ok, kind: 'x' }])).toThrow(/events\[1\]\.kind/);
     expect(() => validateItemEvents([])).toThrow(ValidationError);

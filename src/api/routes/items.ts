@@ -22,6 +22,12 @@ const ItemDoc = z
     year: z.number().int().optional(),
     season: z.number().int().optional(),
     episode: z.number().int().optional(),
+    replaces: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'publish/republish: paths of the old files this one replaces (upgrade, rename); their watched state moves over',
+      ),
     items: z.array(z.unknown()).optional().describe('Several items at once (then no other field)'),
   })
   .meta({ id: 'ItemEventRequest' });
