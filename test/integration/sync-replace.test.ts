@@ -125,4 +125,32 @@ describe('replacing a file with a new one (upgrade, rename)', () => {
     ]);
     expect(kodi.sim.tvshows()).toHaveLength(1);
   });
+
+  it('keeps every replaced path when a waiting job of the same item gets another event', async () => {
+    const { kodi, rig } = await setUp();
+    await rig.worker.stop();
+    const folder = `${kodi.moviesRoot}Twice (2003)/`;
+    const first = await rig.submit([
+      {
+        action: 'publish',
+        kind: 'movie',
+        path: `${folder}Twice (2003) 2160p.mkv`,
+        replaces: [`${folder}Twice (2003) 480p.mkv`],
+      },
+    ]);
+    const second = await rig.submit([
+      {
+        action: 'republish',
+        kind: 'movie',
+        path: `${folder}Twice (2003) 2160p.mkv`,
+        replaces: [`${folder}Twice (2003) 720p.mkv`],
+      },
+    ]);
+    expect(second.jobIds).toEqual(first.jobIds);
+    const job = await rig.queue.getJob(must(first.jobIds[0], 'a job'));
+    expect(job.payload).toEqual({
+      itemId: job.itemId,
+      replaces: [`${folder}Twice (2003) 480p.mkv`, `${folder}Twice (2003) 720p.mkv`],
+    });
+  });
 });
