@@ -13,7 +13,7 @@ import { findByFile, pickItemRow } from './lookup.js';
 import { chooseMembers } from './member.js';
 import type { Operation } from './operation.js';
 import { publishItem } from './publish.js';
-import { replaceOldFiles } from './replace.js';
+import { recordReplaced, replaceOldFiles } from './replace.js';
 import { refreshItem } from './republish.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
@@ -70,7 +70,8 @@ interface Plan {
   kodiFile: string;
   scanFolder: string;
   sourceRoot: string;
-  /** The replaced old files in Kodi's form. */
+  /** The replaced old files as the manager sees them, and in Kodi's form (same order). */
+  replaces: string[];
   replacedFiles: string[];
 }
 
@@ -96,8 +97,9 @@ async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
     item.kind === 'episode'
       ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
       : kodiDirname(kodiFile);
-  const replacedFiles = replacesOf(job).map((path) => mapManagerToKodi(mappings, path, options));
-  return { item, group, players, kodiFile, scanFolder, sourceRoot, replacedFiles };
+  const replaces = replacesOf(job);
+  const replacedFiles = replaces.map((path) => mapManagerToKodi(mappings, path, options));
+  return { item, group, players, kodiFile, scanFolder, sourceRoot, replaces, replacedFiles };
 }
 
 async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence> {
@@ -188,6 +190,7 @@ export function createSyncJobHandler(
             verifiedAt: now(),
             evidence,
           });
+          await recordReplaced(deps.store, p.group.id, p.replaces, evidence, now());
           return evidence;
         } catch (error) {
           if (retryClassOf(error) !== 'transient' || member === choice.usable.at(-1)) throw error;

@@ -9,7 +9,7 @@ import { describeKodi } from '../kodi/errors.js';
 import { TransientError } from '../util/errors.js';
 import { findByFile, type LibraryRow } from './lookup.js';
 import { refuseIfPlaying, type Operation } from './operation.js';
-import type { ReplacedEvidence } from './types.js';
+import type { ReplacedEvidence, SyncEvidence, SyncStore } from './types.js';
 
 const USER_FIELDS = ['playcount', 'lastplayed', 'resume', 'dateadded', 'userrating'] as const;
 
@@ -117,4 +117,40 @@ export async function replaceOldFiles(
   const replaced: ReplacedEvidence[] = [];
   for (const file of oldFiles) replaced.push(await replaceOne(op, file, copy));
   return replaced;
+}
+
+/**
+ * The replaced items had no job of their own (submit.ts): record for each that it is gone from this group's Kodi,
+ * so its sync state agrees with its desired state "deleted". `managerPaths[i]` is `evidence.replaced[i]`'s file.
+ */
+export async function recordReplaced(
+  store: SyncStore,
+  groupId: number,
+  managerPaths: readonly string[],
+  evidence: SyncEvidence,
+  verifiedAt: number,
+): Promise<void> {
+  for (const [i, replaced] of (evidence.replaced ?? []).entries()) {
+    const path = managerPaths[i];
+    if (path === undefined) continue;
+    for (const item of await store.listItemsAtPath(path)) {
+      if (item.state !== 'deleted') continue;
+      await store.saveItemSync(item.id, groupId, {
+        kodiIds: [],
+        kodiFile: null,
+        revisionApplied: item.revision,
+        verifiedAt,
+        evidence: {
+          outcome: replaced.kodiIds.length > 0 ? 'removed' : 'already absent',
+          member: evidence.member,
+          kodiIds: replaced.kodiIds,
+          file: replaced.file,
+          matchedBy: 'file',
+          completion: 'lookup',
+          timings: {},
+          notes: [`replaced by "${evidence.file ?? ''}"`],
+        },
+      });
+    }
+  }
 }

@@ -5,6 +5,7 @@ import {
   getItemSync,
   getLibrary,
   getPlayerGroup,
+  listItems,
   listPathMappings,
   listPlayersWithSecrets,
   upsertItemSync,
@@ -81,6 +82,10 @@ export function createSyncStore(db: Kysely<Database>): SyncStore {
         verifiedAt: row.verifiedAt,
         evidence,
       } satisfies ItemSyncRecord;
+    },
+    listItemsAtPath: async (path) => {
+      const items = await listItems(db, { pathPrefix: path });
+      return items.filter((item) => item.path === path).map(toSyncItem);
     },
     saveItemSync: async (itemId, groupId, record) => {
       await upsertItemSync(db, {

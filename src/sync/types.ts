@@ -110,4 +110,6 @@ export interface SyncStore {
   listPathMappings(groupId: number): Promise<PathMapping[]>;
   getItemSync(itemId: number, groupId: number): Promise<ItemSyncRecord | undefined>;
   saveItemSync(itemId: number, groupId: number, record: ItemSyncRecord): Promise<void>;
+  /** Every item of exactly this manager path (a multi-episode file has several). */
+  listItemsAtPath(path: string): Promise<SyncItem[]>;
 }

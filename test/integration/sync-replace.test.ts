@@ -75,10 +75,12 @@ describe('replacing a file with a new one (upgrade, rename)', () => {
     });
     const old = await rig.store.db
       .selectFrom('items')
-      .select('state')
+      .select(['id', 'state'])
       .where('path', '=', movie.file)
       .executeTakeFirstOrThrow();
     expect(old.state).toBe('deleted');
+    const oldSync = await rig.syncStore.getItemSync(old.id, must(rig.groupIds[0], 'a group'));
+    expect(oldSync).toMatchObject({ kodiFile: null, evidence: { outcome: 'removed', file: movie.file } });
   });
 
   it('waits while the replaced file is playing, then finishes once playback stops', async () => {
