@@ -1,5 +1,5 @@
 /**
- * The seed's nine sync scenarios, written once and run against any KodiUnderTest (simulator in the fast suite,
+ * The seed's nine sync scenarios and an upgrade under a new name, written once and run against any KodiUnderTest (simulator in the fast suite,
  * real headless Kodi in the real-kodi suite): real engine, real queue (SQLite), real KodiClient, real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { KodiUnderTest } from '../fixtures/kodi-under-test.js';
 import type { Job } from '../../src/queue/types.js';
 import type { SyncEvidence } from '../../src/sync/types.js';
 import { memberClient, must, startRig, type Rig } from './sync-rig.js';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 
 export interface ScenarioKodi extends KodiUnderTest {
   /** Kodi unreachable (sim: ports closed; real: process killed) and back (same ports). */
@@ -259,6 +259,38 @@ export function defineSyncScenarios(target: ScenarioTarget): void {
         await kodi.goOnline();
         const [job] = await rig.waitForBatch(batchId, succeeded, target.timeoutMs * 2);
         expect(evidence(job)).toMatchObject({ outcome: 'published', file: movie.file });
+      },
+    );
+
+    it(
+      '10. upgrade under a new name: one entry, the new file, with the old watched state and date added',
+      { timeout: target.timeoutMs * 2 },
+      async () => {
+        const { kodi, rig } = await setUp();
+        const movie = await kodi.writeMovie({ title: 'Upgrade Me', year: 2010 });
+        await rig.waitForBatch(
+          (await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }])).batchId,
+        );
+        const client = await memberClient(rig);
+        const { movies: before } = await client.getMovies({ properties: ['file'] });
+        const watched = { playcount: 2, lastplayed: '2021-02-03 04:05:06', dateadded: '2019-05-06 07:08:09' };
+        await client.setMovieDetails(must(before[0], 'the old movie').movieid, {
+          ...watched,
+          resume: { position: 30, total: 120 },
+        });
+        const newFile = `${movie.folder}Upgrade Me (2010) - 1080p.mkv`;
+        await rename(movie.file, newFile);
+        await rename(`${movie.folder}Upgrade Me (2010).nfo`, `${movie.folder}Upgrade Me (2010) - 1080p.nfo`);
+        const { batchId } = await rig.submit([
+          { action: 'publish', kind: 'movie', path: newFile, replaces: [movie.file] },
+        ]);
+        const [job] = await rig.waitForBatch(batchId, undefined, target.timeoutMs * 2);
+        expect(job?.state, job?.lastError ?? '').toBe('succeeded');
+        expect(evidence(job).replaced).toMatchObject([{ file: movie.file }]);
+        const { movies } = await client.getMovies({
+          properties: ['file', 'playcount', 'lastplayed', 'resume', 'dateadded'],
+        });
+        expect(movies).toMatchObject([{ file: newFile, ...watched, resume: { position: 30 } }]);
       },
     );
   });
