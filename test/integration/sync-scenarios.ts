@@ -1,6 +1,7 @@
 /**
- * The seed's nine sync scenarios and an upgrade under a new name, written once and run against any KodiUnderTest (simulator in the fast suite,
- * real headless Kodi in the real-kodi suite): real engine, real queue (SQLite), real KodiClient, real sockets.
+ * The seed's nine sync scenarios and an upgrade under a new name, written once and run against any KodiUnderTest
+ * (simulator in the fast suite, real headless Kodi in the real-kodi suite): real engine, real queue (SQLite), real
+ * KodiClient, real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KodiUnderTest } from '../fixtures/kodi-under-test.js';
