@@ -15,9 +15,10 @@ describe('replacing a file with a new one (upgrade, rename)', () => {
   });
 
   /** skipActive off: the group acts on a playing Kodi, so only the playing-file check itself can hold the job. */
-  async function setUp(skipActive = true): Promise<{ kodi: SimulatedKodi; rig: Rig }> {
+  async function setUp(skipActive = true, backoffMs = 200): Promise<{ kodi: SimulatedKodi; rig: Rig }> {
     kodi = await startSimulatedKodi({ name: 'living room' });
     rig = await startRig({
+      backoff: { baseMs: backoffMs, maxDelayMs: backoffMs },
       moviesRoot: kodi.moviesRoot,
       tvRoot: kodi.tvRoot,
       groups: [{ name: 'Living room', members: [kodi.endpoint], options: { skipActive } }],
@@ -154,5 +155,25 @@ describe('replacing a file with a new one (upgrade, rename)', () => {
       itemId: job.itemId,
       replaces: [`${folder}Twice (2003) 480p.mkv`, `${folder}Twice (2003) 720p.mkv`],
     });
+  });
+
+  it('keeps the old entry and its watched state when copying fails, and finishes on the retry', async () => {
+    const { kodi, rig } = await setUp(true, 1_500);
+    const movie = await publishAndWatch(rig, kodi);
+    const newFile = await upgradeOnDisk(movie);
+    kodi.sim.faults.resetNextCall('VideoLibrary.SetMovieDetails');
+    const batch = await rig.submit([
+      { action: 'publish', kind: 'movie', path: newFile, replaces: [movie.file] },
+    ]);
+    const [failed] = await rig.waitForBatch(
+      batch.batchId,
+      (j) => j.state === 'queued' && j.errorClass === 'transient',
+    );
+    expect(failed?.lastError).toBeTruthy();
+    expect(kodi.sim.movies()).toHaveLength(2);
+    expect(kodi.sim.movies().find((m) => m.file === movie.file)).toMatchObject({ playcount: 2 });
+    const [done] = await rig.waitForBatch(batch.batchId);
+    expect(done?.state, done?.lastError ?? '').toBe('succeeded');
+    expect(kodi.sim.movies()).toMatchObject([{ file: newFile, playcount: 2 }]);
   });
 });
