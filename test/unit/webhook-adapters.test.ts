@@ -29,14 +29,8 @@ const S01E01 = `${SHOW_DIR}/Season 01/Example Show (2020) - S01E01 - Pilot [WEBD
 const S01E02_03 = `${SHOW_DIR}/Season 01/Example Show (2020) - S01E02-E03 - Second + Third [WEBDL-1080p].mkv`;
 const S01E02_03_UHD = `${SHOW_DIR}/Season 01/Example Show (2020) - S01E02-E03 - Second + Third [Bluray-2160p].mkv`;
 
-/** scenario, fixture, events in order, ignoredReason (part of it), folderDeletes and replacements. */
-type Row = [
-  string,
-  string,
-  ItemEvent[],
-  (string | undefined)?,
-  Pick<WebhookOutcome, 'folderDeletes' | 'replacements'>?,
-];
+/** scenario, fixture, events in order, ignoredReason (part of it) and folderDeletes. */
+type Row = [string, string, ItemEvent[], (string | undefined)?, Pick<WebhookOutcome, 'folderDeletes'>?];
 
 const amelie = {
   kind: 'movie',
@@ -61,8 +55,6 @@ describe('Radarr webhook adapter', () => {
       'publishes the upgraded file as the replacement of the old one, with no separate removal',
       'download-upgrade',
       [{ action: 'publish', ...matrix, path: M_2160, replaces: [M_1080] }],
-      undefined,
-      { replacements: [{ path: M_2160, previousPaths: [M_1080] }] },
     ],
     [
       're-publishes an upgrade that landed on the old path, with no removal',
@@ -80,12 +72,6 @@ describe('Radarr webhook adapter', () => {
           replaces: [M_2160],
         },
       ],
-      undefined,
-      {
-        replacements: [
-          { path: `${MATRIX_DIR}/The Matrix (1999) {tmdb-603} [Remux-2160p].mkv`, previousPaths: [M_2160] },
-        ],
-      },
     ],
     [
       'removes a file the user deleted',
@@ -144,15 +130,6 @@ describe('Radarr webhook adapter', () => {
           replaces: [`${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv`],
         },
       ],
-      undefined,
-      {
-        replacements: [
-          {
-            path: `${UNC_AMELIE}\\Amélie (2001) Remux-2160p.mkv`,
-            previousPaths: [`${UNC_AMELIE}\\Amélie (2001) Bluray-1080p.mkv`],
-          },
-        ],
-      },
     ],
     [
       'marks a deleted UNC movie folder with a backslash',
@@ -178,7 +155,6 @@ describe('Radarr webhook adapter', () => {
     const outcome = radarr(name);
     expect(outcome.events).toEqual(events);
     expect(outcome.folderDeletes).toEqual(extra?.folderDeletes);
-    expect(outcome.replacements).toEqual(extra?.replacements);
     if (reason === undefined) expect(outcome.ignoredReason).toBeUndefined();
     else expect(outcome.ignoredReason).toContain(reason);
   });
@@ -212,8 +188,6 @@ describe('Sonarr webhook adapter', () => {
         { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 2), replaces: [S01E02_03] },
         { action: 'publish', ...show, path: S01E02_03_UHD, ...ep(1, 3), replaces: [S01E02_03] },
       ],
-      undefined,
-      { replacements: [{ path: S01E02_03_UHD, previousPaths: [S01E02_03] }] },
     ],
     [
       're-publishes an upgrade that landed on the old path, with no removal',
@@ -260,16 +234,6 @@ describe('Sonarr webhook adapter', () => {
           replaces: [S01E02_03],
         },
       ],
-      undefined,
-      {
-        replacements: [
-          { path: `${SHOW_DIR}/Season 01/Example Show - S01E01 - Pilot.mkv`, previousPaths: [S01E01] },
-          {
-            path: `${SHOW_DIR}/Season 01/Example Show - S01E02-E03 - Second + Third.mkv`,
-            previousPaths: [S01E02_03],
-          },
-        ],
-      },
     ],
     [
       'removes every episode row of a file the user deleted',
@@ -340,8 +304,6 @@ describe('Sonarr webhook adapter', () => {
           replaces: [UNC_PILOT_OLD],
         },
       ],
-      undefined,
-      { replacements: [{ path: UNC_PILOT, previousPaths: [UNC_PILOT_OLD] }] },
     ],
     [
       'marks a deleted UNC series folder with a backslash',
@@ -384,7 +346,6 @@ describe('Sonarr webhook adapter', () => {
     const outcome = sonarr(name);
     expect(outcome.events).toEqual(events);
     expect(outcome.folderDeletes).toEqual(extra?.folderDeletes);
-    expect(outcome.replacements).toEqual(extra?.replacements);
     if (reason === undefined) expect(outcome.ignoredReason).toBeUndefined();
     else expect(outcome.ignoredReason).toContain(reason);
   });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../util/errors.js';
-import type { FolderDelete, ItemEvent, ItemIds, Replacement, WebhookOutcome } from './item-event.js';
+import type { FolderDelete, ItemEvent, ItemIds, WebhookOutcome } from './item-event.js';
 
 export type WebhookSource = 'Radarr' | 'Sonarr';
 
@@ -167,11 +167,10 @@ export type ItemRow = Omit<ItemEvent, 'action'>;
 /** The parts of an outcome, collected while walking a payload's files. */
 export interface OutcomeParts {
   apply: ItemEvent[];
-  replacements: Replacement[];
 }
 
 export function emptyParts(): OutcomeParts {
-  return { apply: [], replacements: [] };
+  return { apply: [] };
 }
 
 /**
@@ -192,9 +191,6 @@ export function addReplacement(
   parts.apply.push(
     ...newRows.map((row): ItemEvent => ({ action, ...row, ...(others.length > 0 && { replaces: others }) })),
   );
-  if (others.length > 0) {
-    for (const path of newPaths) parts.replacements.push({ path, previousPaths: others });
-  }
 }
 
 /**
@@ -208,12 +204,7 @@ export function orderedOutcome(parts: OutcomeParts): WebhookOutcome {
     const kept = (replaces ?? []).filter((path) => !published.has(path));
     return kept.length > 0 ? { ...rest, replaces: kept } : rest;
   });
-  const outcome: WebhookOutcome = { events };
-  const replacements = parts.replacements
-    .map((r) => ({ ...r, previousPaths: r.previousPaths.filter((path) => !published.has(path)) }))
-    .filter((r) => r.previousPaths.length > 0);
-  if (replacements.length > 0) outcome.replacements = replacements;
-  return outcome;
+  return { events };
 }
 
 export function folderDelete(folder: FolderDelete): WebhookOutcome {

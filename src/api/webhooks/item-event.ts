@@ -20,20 +20,10 @@ export interface FolderDelete {
   year?: number;
 }
 
-/**
- * A new file that takes the place of old ones under another name (upgrade, rename): a summary of the `replaces`
- * of its publish event (no delete events are sent for `previousPaths`; the replacing job removes them).
- */
-export interface Replacement {
-  path: string;
-  previousPaths: string[];
-}
-
 export interface WebhookOutcome {
   /** In the order to apply them. */
   events: ItemEvent[];
   folderDeletes?: FolderDelete[];
-  replacements?: Replacement[];
   /** Set when the payload asks for nothing (Test, Grab, Health, a delete for an upgrade, …). */
   ignoredReason?: string;
 }
