@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { KodiClient } from '../kodi/client.js';
 import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
-import { errorMessage, NotFoundError, PermanentError, retryClassOf } from '../util/errors.js';
+import { errorMessage, NotFoundError, PermanentError, retryClassOf, TransientError } from '../util/errors.js';
 import { decideAction } from './decide.js';
 import { removeItem } from './delete.js';
 import { restoreSiblings } from './folder-hash.js';
@@ -163,7 +163,16 @@ function isPresent(evidence: SyncEvidence): boolean {
 async function reconcileReplacing(op: Operation, p: Plan): Promise<SyncEvidence> {
   const prepared = await prepareReplacement(op, p.replacements);
   const evidence = await reconcile(op, p.record);
-  return { ...evidence, replaced: await finishReplacement(op, prepared, isPresent(evidence)) };
+  const replaced = await finishReplacement(op, prepared, isPresent(evidence));
+  // Removals followed the verification: prove once more that the new entry is what Kodi shows now.
+  const { rows } = await lookupFile(op.library, op.kodiFile);
+  const now = pickItemRow(op.item, rows);
+  if (isPresent(evidence) && !now) {
+    throw new TransientError(
+      `"${op.kodiFile}" was verified, but is gone from Kodi after the replaced entries were removed; the retry publishes it again`,
+    );
+  }
+  return { ...evidence, ...(now && { kodiIds: rows.map((r) => r.id) }), replaced };
 }
 
 /** Entries removed by an earlier step to reset a folder hash get their user data back (every attempt retries it). */

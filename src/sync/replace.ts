@@ -32,8 +32,6 @@ export type { Replacement } from './operation.js';
 
 export interface PreparedReplacement {
   replacements: readonly Replacement[];
-  /** What Kodi lists now for each replaced file (by Kodi file). */
-  oldRows: Map<string, LibraryRow[]>;
   /** The user data to carry over: this attempt's reading, or the snapshot an earlier attempt stored. */
   entries: SnapshotEntry[];
 }
@@ -43,12 +41,10 @@ export async function prepareReplacement(
   op: Operation,
   replacements: readonly Replacement[],
 ): Promise<PreparedReplacement> {
-  const oldRows = new Map<string, LibraryRow[]>();
-  for (const r of replacements)
-    oldRows.set(r.kodiFile, (await lookupFile(op.library, r.kodiFile, USER_FIELDS)).rows);
+  const oldRows: LibraryRow[] = [];
+  for (const r of replacements) oldRows.push(...(await lookupFile(op.library, r.kodiFile, USER_FIELDS)).rows);
   const held = heldEntries(op.snapshot.held, 'replaced');
-  const fresh = [...oldRows.values()]
-    .flat()
+  const fresh = oldRows
     .filter((row) => !held.some((e) => e.kodiId === row.id && e.file === row.file))
     .map((row) => snapshotEntry(row, 'replaced'));
   const entries = [...held, ...fresh];
@@ -64,7 +60,7 @@ export async function prepareReplacement(
       `carrying over the snapshot of ${held.length} replaced entr${held.length === 1 ? 'y' : 'ies'} taken earlier`,
     );
   }
-  return { replacements, oldRows, entries };
+  return { replacements, entries };
 }
 
 async function carryOver(
@@ -110,7 +106,9 @@ export async function finishReplacement(
   const restored = newPresent ? await carryOver(op, prepared.entries) : [];
   const evidence: ReplacedEvidence[] = [];
   for (const [index, r] of prepared.replacements.entries()) {
-    const rows = prepared.oldRows.get(r.kodiFile) ?? [];
+    // Looked up again, never taken from before the scan: Kodi reuses ids (real-kodi.md §8), and the old entry's id
+    // may belong to the new entry by now (the old row had the highest id, was removed, the new row took its id).
+    const rows = (await lookupFile(op.library, r.kodiFile)).rows;
     await removeRowsProven(op, r.kodiFile, rows, 'replacement of the old file');
     const snapshotIds = prepared.entries
       .filter((e) => sameStoredFile(e.file, r.kodiFile))
