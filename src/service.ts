@@ -26,6 +26,7 @@ import {
   pruneActivity,
 } from './store/index.js';
 import { createSyncJobHandler, SYNC_JOB_KIND } from './sync/handler.js';
+import { FOLDER_REMOVAL_KIND, folderRemovalPayload } from './sync/folder-removal.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { createSyncStore } from './sync/store-port.js';
 import { syncJobPayload } from './sync/submit.js';
@@ -97,7 +98,7 @@ export async function startService(
     for (const p of await listPlayersWithSecrets(store.db)) secrets.add(p.password);
 
     const queue = new JobQueue(store, {
-      kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+      kinds: { [SYNC_JOB_KIND]: syncJobPayload, [FOLDER_REMOVAL_KIND]: folderRemovalPayload },
       backoff: { giveUpAfterMs: config.retryHorizonHours * 3_600_000 },
       retention: { finishedDays: config.retentionDays, failedDays: config.retentionDays },
       logger,

@@ -9,10 +9,10 @@ import { maskCredentials } from '../paths/index.js';
 import { TransientError } from '../util/errors.js';
 import { assertMayChangeKodi, type LibraryRow } from './library-port.js';
 import { findByFile } from './lookup.js';
-import { refuseIfPlaying, type Operation } from './operation.js';
+import { refuseIfPlaying, type MemberAction, type Operation } from './operation.js';
 import type { SyncEvidence } from './types.js';
 
-async function removeEmptyShow(op: Operation, tvshowid: number): Promise<boolean> {
+export async function removeEmptyShow(op: MemberAction, tvshowid: number): Promise<boolean> {
   const { client } = op.member;
   const show = await op.steps.call(
     `VideoLibrary.GetTVShowDetails ${tvshowid}`,
@@ -44,7 +44,7 @@ async function removeEmptyShow(op: Operation, tvshowid: number): Promise<boolean
  * answers OK even for unknown ids (real-kodi.md §8). Other rows of the same file (other episodes) may stay.
  */
 export async function removeRowsProven(
-  op: Operation,
+  op: MemberAction,
   file: string,
   rows: readonly LibraryRow[],
   what: string,

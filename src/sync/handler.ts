@@ -12,7 +12,8 @@ import { removeItem } from './delete.js';
 import { restoreSiblings } from './folder-hash.js';
 import { videoLibraryPort, type LibraryRow } from './library-port.js';
 import { describeLookalikes, lookupFile, pickItemRow } from './lookup.js';
-import { chooseMembers } from './member.js';
+import { chooseMembers, type Member, type MemberChoice } from './member.js';
+import { FOLDER_REMOVAL_KIND, folderRemovalPayload, removeFolder } from './folder-removal.js';
 import type { Operation, SnapshotHolder } from './operation.js';
 import { publishItem, rescanFolder } from './publish.js';
 import { finishReplacement, prepareReplacement, recordReplaced, type Replacement } from './replace.js';
@@ -28,6 +29,8 @@ export const SYNC_JOB_KIND = 'sync-item';
 /** The parts of a queue job this handler reads. */
 export interface SyncJob {
   id: number;
+  /** SYNC_JOB_KIND (default) or FOLDER_REMOVAL_KIND. */
+  kind?: string;
   lane: number;
   itemId: number | null;
   payload: unknown;
@@ -188,6 +191,125 @@ async function withSiblingsRestored(op: Operation, evidence: SyncEvidence): Prom
   };
 }
 
+/** Runs `act` through the usable members in order; a transient failure moves on to the next member (§6.6). */
+async function throughMembers<T>(
+  choice: MemberChoice,
+  steps: StepRecorder,
+  act: (member: Member) => Promise<T>,
+): Promise<T> {
+  let lastError: unknown;
+  for (const member of choice.usable) {
+    try {
+      return await act(member);
+    } catch (error) {
+      if (retryClassOf(error) !== 'transient' || member === choice.usable.at(-1)) throw error;
+      lastError = error;
+      steps.note('failover', `${member.player.name}: ${errorMessage(error)} → next member`);
+    }
+  }
+  throw lastError;
+}
+
+interface JobRun {
+  deps: SyncEngineDeps;
+  job: SyncJob;
+  ctx: SyncJobContext;
+  steps: StepRecorder;
+  timing: ScanTiming;
+  now: () => number;
+}
+
+async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promise<SyncEvidence> {
+  const p = await plan(deps.store, job);
+  const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
+  const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
+  const snapshot: SnapshotHolder = {
+    held: p.record?.userDataSnapshot ?? null,
+    save: async (entries) => {
+      const taken = withEntries(snapshot.held, entries, now());
+      await deps.store.saveUserDataSnapshot(p.item.id, p.group.id, taken);
+      snapshot.held = taken;
+    },
+  };
+  return throughMembers(choice, steps, async (member) => {
+    const op: Operation = {
+      ...p,
+      member,
+      library: videoLibraryPort(member.client, steps, p.item.kind, ctx.signal),
+      snapshot,
+      answering: choice.answering,
+      steps,
+      timing,
+      signal: ctx.signal,
+    };
+    const evidence = await withSiblingsRestored(
+      op,
+      p.replacements.length > 0 ? await reconcileReplacing(op, p) : await reconcile(op, p.record),
+    );
+    if (p.group.sharedDatabase) {
+      const others = choice.answering.filter((m) => m !== member);
+      await confirmOnSecondMember(op, evidence, others);
+      await refreshOtherScreens(op, evidence, others);
+    }
+    evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
+    const present = isPresent(evidence);
+    await deps.store.saveItemSync(p.item.id, p.group.id, {
+      kodiIds: present ? evidence.kodiIds : [],
+      kodiFile: present ? evidence.file : null,
+      revisionApplied: p.item.revision,
+      verifiedAt: now(),
+      evidence,
+    });
+    await recordReplaced(deps.store, p.group.id, p.replacements, evidence, now());
+    return evidence;
+  });
+}
+
+async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise<SyncEvidence> {
+  const parsed = folderRemovalPayload.safeParse(job.payload);
+  if (!parsed.success) throw new PermanentError(`job ${job.id}: invalid folder removal payload`);
+  const { kind, folder, libraryId } = parsed.data;
+  const [group, mappings, players, library] = await Promise.all([
+    deps.store.getGroup(job.lane),
+    deps.store.listPathMappings(job.lane),
+    deps.store.listPlayers(job.lane),
+    deps.store.getLibrary(libraryId),
+  ]);
+  if (!group) throw new NotFoundError('player group', job.lane);
+  if (!library) throw new NotFoundError('library', libraryId);
+  const options = { groupName: group.name };
+  const target = {
+    kind,
+    groupName: group.name,
+    kodiFolder: kodiFolder(mapManagerToKodi(mappings, folder, options)),
+    sourceRoot: kodiFolder(mapManagerToKodi(mappings, library.rootPath, options)),
+  };
+  const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
+  const choice = await chooseMembers(group, players, deps.clientFor, steps, deferredFor);
+  const evidence = await throughMembers(choice, steps, (member) =>
+    removeFolder({
+      ...target,
+      member,
+      answering: choice.answering,
+      library: videoLibraryPort(member.client, steps, kind, ctx.signal),
+      steps,
+      signal: ctx.signal,
+    }),
+  );
+  evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
+  for (const item of await deps.store.listItemsBelow(folder)) {
+    if (item.state !== 'deleted' || item.kind !== kind) continue;
+    await deps.store.saveItemSync(item.id, group.id, {
+      kodiIds: [],
+      kodiFile: null,
+      revisionApplied: item.revision,
+      verifiedAt: now(),
+      evidence,
+    });
+  }
+  return evidence;
+}
+
 export function createSyncJobHandler(
   deps: SyncEngineDeps,
 ): (job: SyncJob, ctx: SyncJobContext) => Promise<SyncJobResult> {
@@ -201,58 +323,9 @@ export function createSyncJobHandler(
           : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
+    const run: JobRun = { deps, job, ctx, steps, timing, now };
     try {
-      const p = await plan(deps.store, job);
-      const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
-      const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
-      const snapshot: SnapshotHolder = {
-        held: p.record?.userDataSnapshot ?? null,
-        save: async (entries) => {
-          const taken = withEntries(snapshot.held, entries, now());
-          await deps.store.saveUserDataSnapshot(p.item.id, p.group.id, taken);
-          snapshot.held = taken;
-        },
-      };
-      let lastError: unknown;
-      for (const member of choice.usable) {
-        const op: Operation = {
-          ...p,
-          member,
-          library: videoLibraryPort(member.client, steps, p.item.kind, ctx.signal),
-          snapshot,
-          answering: choice.answering,
-          steps,
-          timing,
-          signal: ctx.signal,
-        };
-        try {
-          const evidence = await withSiblingsRestored(
-            op,
-            p.replacements.length > 0 ? await reconcileReplacing(op, p) : await reconcile(op, p.record),
-          );
-          if (p.group.sharedDatabase) {
-            const others = choice.answering.filter((m) => m !== member);
-            await confirmOnSecondMember(op, evidence, others);
-            await refreshOtherScreens(op, evidence, others);
-          }
-          evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
-          const present = isPresent(evidence);
-          await deps.store.saveItemSync(p.item.id, p.group.id, {
-            kodiIds: present ? evidence.kodiIds : [],
-            kodiFile: present ? evidence.file : null,
-            revisionApplied: p.item.revision,
-            verifiedAt: now(),
-            evidence,
-          });
-          await recordReplaced(deps.store, p.group.id, p.replacements, evidence, now());
-          return evidence;
-        } catch (error) {
-          if (retryClassOf(error) !== 'transient' || member === choice.usable.at(-1)) throw error;
-          lastError = error;
-          steps.note('failover', `${member.player.name}: ${errorMessage(error)} → next member`);
-        }
-      }
-      throw lastError;
+      return job.kind === FOLDER_REMOVAL_KIND ? await runFolderRemoval(run) : await runItemJob(run);
     } finally {
       await steps.flush();
     }

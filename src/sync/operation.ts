@@ -48,8 +48,11 @@ export interface Operation {
   signal?: AbortSignal;
 }
 
+/** What acting on a member's library needs, whatever the job kind (an item, or a folder removal). */
+export type MemberAction = Pick<Operation, 'member' | 'answering' | 'library' | 'steps' | 'signal'>;
+
 /** Never refresh or remove the item someone is watching (Kodi does not protect it; real-kodi.md §10). */
-export async function refuseIfPlaying(op: Operation, what: string, file = op.kodiFile): Promise<void> {
+export async function refuseIfPlaying(op: MemberAction, what: string, file: string): Promise<void> {
   for (const member of op.answering) {
     const files = await playingFiles(member, op.steps);
     if (files.some((f) => sameKodiPath(f, file))) {

@@ -6,13 +6,13 @@
  * by file. Not found → escalate one verified step at a time: rescan the folder, scan the source root (new TV
  * shows, xbmc#26169), a full scan only when the group allows it; then a NotAddedError naming the cause it detected.
  */
-import { describeKodi, KodiRpcError } from '../kodi/errors.js';
+import { describeKodi } from '../kodi/errors.js';
 import type { KodiFileEntry } from '../kodi/types.js';
 import { kodiDirname, kodiFolder, maskCredentials } from '../paths/index.js';
-import { errorMessage } from '../util/errors.js';
 import { NotAddedError, type NotAddedCause } from './failures.js';
 import { entriesSharingHash, resetFolderHash } from './folder-hash.js';
 import { waitPastFolderTimes } from './folder-time.js';
+import { LISTING_TRIES, listFolder, sleep, type Listing } from './listing.js';
 import {
   describeLookalikes,
   findByIdsOrTitle,
@@ -47,53 +47,11 @@ function attempts(op: Operation): Attempt[] {
   return list;
 }
 
-interface Listing {
-  ok: boolean;
-  entries: KodiFileEntry[];
-  error?: string;
-}
-
-/** A sleeping disk or an SMB hiccup answers -32602 once: a listing is tried this many times before it counts. */
-const LISTING_TRIES = 3;
-const LISTING_RETRY_MS = [300, 1_000];
 /** Longest wait for a folder's second to pass (new files keep arriving → give up waiting, scan, verify). */
 const MAX_FOLDER_TIME_WAIT_MS = 5_000;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-async function listOnce(op: Operation, folder: string): Promise<Listing> {
-  try {
-    const files = await op.steps.call(
-      `Files.GetDirectory "${folder}"`,
-      () => op.member.client.getDirectory(folder, { properties: ['lastmodified'] }),
-      (r) => `${r.length} entries`,
-    );
-    return { ok: true, entries: files };
-  } catch (error) {
-    if (!(error instanceof KodiRpcError)) throw error;
-    return { ok: false, entries: [], error: errorMessage(error) };
-  }
-}
-
-/** Lists a folder; a failing listing is tried again (LISTING_TRIES) before it counts as "Kodi cannot list it". */
-async function list(op: Operation, folder: string): Promise<Listing> {
-  let listing = await listOnce(op, folder);
-  for (let i = 1; i < LISTING_TRIES && !listing.ok && !op.signal?.aborted; i++) {
-    await sleep(LISTING_RETRY_MS[i - 1] ?? 1_000, op.signal);
-    listing = await listOnce(op, folder);
-  }
-  return listing;
-}
+const list = (op: Operation, folder: string): Promise<Listing> =>
+  listFolder(op.member.client, op.steps, folder, op.signal);
 
 /**
  * Waits until the library is idle and lists the folder to prime, both at once: a listing is harmless during a scan

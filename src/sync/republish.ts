@@ -150,7 +150,7 @@ async function restore(
 
 export async function refreshItem(op: Operation, current: LibraryRow): Promise<SyncEvidence> {
   const started = performance.now();
-  await refuseIfPlaying(op, 'refresh');
+  await refuseIfPlaying(op, 'refresh', op.kodiFile);
   await waitForLibraryIdle(op);
   const before = await beforeRefresh(op, current);
   await primeFolder(op);

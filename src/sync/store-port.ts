@@ -89,6 +89,10 @@ export function createSyncStore(db: Kysely<Database>): SyncStore {
       const items = await listItems(db, { pathPrefix: path });
       return items.filter((item) => item.path === path).map(toSyncItem);
     },
+    listItemsBelow: async (folder) => {
+      const items = await listItems(db, { pathPrefix: folder, limit: 100_000 });
+      return items.filter((item) => item.path.startsWith(folder)).map(toSyncItem);
+    },
     saveItemSync: async (itemId, groupId, record) => {
       await upsertItemSync(db, {
         itemId,

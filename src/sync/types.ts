@@ -118,4 +118,6 @@ export interface SyncStore {
   saveUserDataSnapshot(itemId: number, groupId: number, snapshot: UserDataSnapshot | null): Promise<void>;
   /** Every item of exactly this manager path (a multi-episode file has several). */
   listItemsAtPath(path: string): Promise<SyncItem[]>;
+  /** Every item whose manager path lies below `folder` (ending with its separator). */
+  listItemsBelow(folder: string): Promise<SyncItem[]>;
 }

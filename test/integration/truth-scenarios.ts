@@ -4,7 +4,7 @@
  * a rename that keeps its folder's time, an entry removed to reset Kodi's folder hash getting its watched state
  * back, and look-alike names (`_`, `%`, case) published, re-published and deleted next to their decoys.
  */
-import { rename, stat, utimes } from 'node:fs/promises';
+import { rename, rm, stat, utimes } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KodiClient } from '../../src/kodi/client.js';
 import type { Job } from '../../src/queue/types.js';
@@ -14,6 +14,14 @@ import type { ScenarioKodi, ScenarioTarget } from './sync-scenarios.js';
 
 const evidence = (job: Job | undefined): SyncEvidence => must(job, 'a job').result as SyncEvidence;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
 
 /** Resolves at the start of a wall-clock second (within ~20 ms), so "within one second" is really within one. */
 async function startOfSecond(): Promise<void> {
@@ -173,6 +181,34 @@ export function defineTruthScenarios(target: ScenarioTarget): void {
           properties: ['file', 'playcount', 'lastplayed', 'resume'],
         });
         expect(movies).toMatchObject([{ file: newFile, ...watched, resume: { position: 40 } }]);
+      },
+    );
+
+    it(
+      'a movie deleted with its folder, in Kodi before Kodi Sync knew it: removed once the folder is gone, never while its file exists',
+      { timeout: target.timeoutMs * 2 },
+      async () => {
+        const { kodi, rig, client } = await setUp();
+        const movie = await kodi.writeMovie({ title: 'Gone_Movie', year: 2001 });
+        const decoy = await kodi.writeMovie({ title: 'GoneXMovie', year: 2001 });
+        // Scanned in by Kodi itself (a root scan), long before Kodi Sync was installed: no item describes them.
+        await client.scan(kodi.moviesRoot);
+        await waitFor(async () => (await movieRows(client)).length === 2, target.timeoutMs);
+        const queued = must(await rig.submitFolderDelete('movie', movie.folder), 'a folder removal job');
+        // Radarr deletes the folder asynchronously: while the file is on disk, nothing is removed.
+        await sleep(1_500);
+        const [waiting] = await rig.queue.listJobs({ batchId: queued.batchId });
+        expect(waiting?.state).not.toBe('succeeded');
+        expect(waiting?.lastError).toMatch(/still lists 2 file\(s\).*waiting for the manager/);
+        expect((await movieRows(client)).map((m) => m.file).sort()).toEqual([decoy.file, movie.file].sort());
+        await rm(movie.folder, { recursive: true });
+        const [job] = await rig.waitForBatch(
+          queued.batchId,
+          (j) => j.state === 'succeeded',
+          target.timeoutMs,
+        );
+        expect(evidence(job)).toMatchObject({ outcome: 'removed' });
+        expect((await movieRows(client)).map((m) => m.file)).toEqual([decoy.file]);
       },
     );
 
