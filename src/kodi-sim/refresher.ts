@@ -8,7 +8,7 @@
  */
 import { delay, type SimContext } from './context.js';
 import type { DirectoryCache } from './directory-cache.js';
-import { isFile, readEpisode, readMovie } from './disk.js';
+import { isFile, readEpisodes, readMovie } from './disk.js';
 
 function announceReadded(ctx: SimContext, id: number, type: string): void {
   ctx.notify('VideoLibrary.OnUpdate', { item: { id, type } });
@@ -51,7 +51,10 @@ export async function refreshEpisode(
   ctx.notify('VideoLibrary.OnRemove', { id: episodeid, type: 'episode' });
   await delay(ctx.settings.refreshMs);
   if (stopped() || !(await isFile(old.file))) return;
-  const read = await readEpisode(old.file, old.tvshowid, await artNames(ctx, cache, old.path));
+  // A multi-episode file: the part with this row's numbers, else the first.
+  const rows = await readEpisodes(old.file, old.tvshowid, await artNames(ctx, cache, old.path));
+  const read =
+    rows.find(({ episode }) => episode.season === old.season && episode.episode === old.episode) ?? rows[0];
   if (!read) return;
   const added = ctx.library.addEpisode(read.episode, read.dateadded);
   announceReadded(ctx, added.episodeid, 'episode');
