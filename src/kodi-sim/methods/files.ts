@@ -7,10 +7,14 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { rootOf } from '../context.js';
-import { isDirectory, isFile, isVideoFile, kodiDateTime, listDirectory } from '../disk.js';
+import { isDirectory, isFile, isVideoFile, listDirectory } from '../disk.js';
 import { invalidParams } from '../rpc-error.js';
 import { applyLimits, optionalString, requiredString } from './params.js';
 import type { MethodTable } from './types.js';
+
+function utcDateTime(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
 
 function requestedProperties(params: Record<string, unknown>): unknown[] {
   return Array.isArray(params.properties) ? params.properties : [];
@@ -18,7 +22,8 @@ function requestedProperties(params: Record<string, unknown>): unknown[] {
 
 /**
  * `size` and `lastmodified` of a listed file or folder when asked for (measured on Kodi 20.1): the time as
- * `YYYY-MM-DD HH:MM:SS` in Kodi's local time, the fraction of the second dropped; a folder's size is 0.
+ * `YYYY-MM-DD HH:MM:SS`, the fraction of the second dropped, in UTC whatever Kodi's time zone (measured with
+ * Kodi set to New York, research notes kodi-facts-14 B.6); a folder's size is 0.
  */
 async function entryProperties(path: string, requested: unknown[]): Promise<Record<string, unknown>> {
   const properties: Record<string, unknown> = {};
@@ -26,7 +31,7 @@ async function entryProperties(path: string, requested: unknown[]): Promise<Reco
   try {
     const info = await stat(path);
     if (requested.includes('size')) properties.size = info.isDirectory() ? 0 : info.size;
-    if (requested.includes('lastmodified')) properties.lastmodified = kodiDateTime(info.mtime);
+    if (requested.includes('lastmodified')) properties.lastmodified = utcDateTime(info.mtime);
   } catch {
     // gone since the listing: Kodi would have listed it without these
   }
