@@ -137,19 +137,6 @@ describe('VideoLibrary.Scan', () => {
     expect(await moviesInFolder(kodi.endpoint, fresh.folder)).toHaveLength(1);
   });
 
-  it('also finds a new movie folder after GetDirectory of the folder or GetFileDetails of its file', async () => {
-    await kodi.writeMovie({ title: 'Old', year: 1990 });
-    await scanAndWait();
-    const a = await kodi.writeMovie({ title: 'Listed Folder', year: 2021 });
-    const b = await kodi.writeMovie({ title: 'Detailed File', year: 2022 });
-    await rpc(kodi.endpoint, 'Files.GetDirectory', { directory: a.folder });
-    await rpc(kodi.endpoint, 'Files.GetFileDetails', { file: b.file, media: 'video' });
-    await scanAndWait(a.folder);
-    await scanAndWait(b.folder);
-    expect(await moviesInFolder(kodi.endpoint, a.folder)).toHaveLength(1);
-    expect(await moviesInFolder(kodi.endpoint, b.folder)).toHaveLength(1);
-  });
-
   it('adds new folders one after another on a fresh Kodi that has listed nothing yet', async () => {
     for (const title of ['F1', 'F2', 'F3']) {
       const movie = await kodi.writeMovie({ title, year: 2000 });
