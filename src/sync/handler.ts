@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { KodiClient } from '../kodi/client.js';
 import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
-import { errorMessage, NotFoundError, PermanentError, retryClassOf } from '../util/errors.js';
+import { errorMessage, NotFoundError, retryClassOf } from '../util/errors.js';
 import { decideAction } from './decide.js';
 import { removeItem } from './delete.js';
 import { findByFile, pickItemRow } from './lookup.js';
@@ -18,9 +18,8 @@ import { refreshItem } from './republish.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
 import { StepRecorder, type RecordedStep } from './steps.js';
+import { itemIdOf, replacesOf } from './job-contract.js';
 import type { SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
-
-export const SYNC_JOB_KIND = 'sync-item';
 
 /** The parts of a queue job this handler reads. */
 export interface SyncJob {
@@ -48,20 +47,6 @@ export interface SyncEngineDeps {
 }
 
 export type SyncJobResult = SyncEvidence;
-
-function itemIdOf(job: SyncJob): number {
-  const payload = job.payload as { itemId?: unknown } | null;
-  const id = typeof payload?.itemId === 'number' ? payload.itemId : job.itemId;
-  if (id === null) throw new PermanentError(`job ${job.id} names no item (payload.itemId missing)`);
-  return id;
-}
-
-/** Manager paths of the old files this item replaces (submit.ts puts them in the payload). */
-function replacesOf(job: SyncJob): string[] {
-  const payload = job.payload as { replaces?: unknown } | null;
-  const list = Array.isArray(payload?.replaces) ? (payload.replaces as unknown[]) : [];
-  return list.filter((path): path is string => typeof path === 'string');
-}
 
 interface Plan {
   item: SyncItem;

@@ -22,8 +22,9 @@ import { JobQueue } from '../../src/queue/queue.js';
 import type { Job } from '../../src/queue/types.js';
 import { Worker } from '../../src/queue/worker.js';
 import type { ItemEvent } from '../../src/sync/events.js';
-import { createSyncJobHandler, SYNC_JOB_KIND, type SyncJob } from '../../src/sync/handler.js';
-import { submitItemEvents, syncJobPayload } from '../../src/sync/submit.js';
+import { createSyncJobHandler, type SyncJob } from '../../src/sync/handler.js';
+import { SYNC_JOB_KIND, syncJobKind } from '../../src/sync/job-contract.js';
+import { submitItemEvents } from '../../src/sync/submit.js';
 import { KodiPool } from '../../src/sync/kodi-pool.js';
 import type { ScanTiming } from '../../src/sync/scan-wait.js';
 import { createSyncStore } from '../../src/sync/store-port.js';
@@ -92,7 +93,7 @@ export async function startRig(options: {
   }
   const wakes: { groupId: number; reason: string }[] = [];
   const queue = new JobQueue(store, {
-    kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+    kinds: { [SYNC_JOB_KIND]: syncJobKind },
     backoff: { baseMs: 200, factor: 2, maxDelayMs: 1_000, jitter: 0, ...options.backoff },
   });
   await queue.start();
