@@ -31,7 +31,15 @@
  *    (events.ts). Finished jobs are pruned by the retention policy (admin.ts).
  */
 export { JobQueue, type JobQueueOptions } from './queue.js';
-export { Worker, type JobContext, type JobHandler, type WorkerOptions } from './worker.js';
+export {
+  Worker,
+  JobCancelledError,
+  LeaseLostError,
+  WorkerStoppingError,
+  type JobContext,
+  type JobHandler,
+  type WorkerOptions,
+} from './worker.js';
 export { DEFAULT_BACKOFF, backoffDelay, nextRetryAt, type BackoffPolicy } from './backoff.js';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './admin.js';
 export { NOTIFY_CHANNEL } from './events.js';
