@@ -12,6 +12,7 @@ export { DatabaseUnavailableError, isTransientDatabaseError, asDatabaseError } f
 export * from './libraries.js';
 export * from './groups.js';
 export * from './players.js';
+export * from './group-rules.js';
 export * from './path-mappings.js';
 export * from './items.js';
 export * from './item-sync.js';
