@@ -6,7 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { installErrorHandler } from '../../src/api/errors.js';
 import { jobRetryClass } from '../../src/queue/outcome.js';
 import {
   asDatabaseError,
@@ -88,6 +90,27 @@ describe('database errors', () => {
       holder.exec('rollback');
       holder.close();
       other.close();
+    }
+  });
+});
+
+describe('the API while the database is away', () => {
+  it('answers 503 with Retry-After and a message that says to send again', async () => {
+    const app = Fastify();
+    installErrorHandler(app);
+    app.get('/items', () => {
+      throw new DatabaseUnavailableError(withCode('the database system is starting up', '57P03'));
+    });
+    try {
+      const answer = await app.inject({ method: 'GET', url: '/items' });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.headers['retry-after']).toBe('5');
+      expect(answer.json()).toMatchObject({
+        error: 'DatabaseUnavailable',
+        message: /send the request again/,
+      });
+    } finally {
+      await app.close();
     }
   });
 });
