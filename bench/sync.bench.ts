@@ -35,6 +35,7 @@ import {
 import { createSyncJobHandler } from '../src/sync/handler.js';
 import { SYNC_JOB_KIND, syncJobKind } from '../src/sync/job-contract.js';
 import { KodiPool } from '../src/sync/kodi-pool.js';
+import { videoLibraryPort } from '../src/sync/library-port.js';
 import { findByFile } from '../src/sync/lookup.js';
 import { StepRecorder } from '../src/sync/steps.js';
 import { createSyncStore } from '../src/sync/store-port.js';
@@ -269,7 +270,7 @@ async function verification(): Promise<BenchResult> {
   const samples: number[] = [];
   for (let i = 0; i < 30; i++) {
     const started = performance.now();
-    const rows = await findByFile(client, steps, 'movie', target);
+    const rows = await findByFile(videoLibraryPort(client, steps, 'movie'), target);
     samples.push(performance.now() - started);
     if (rows.length !== 1) throw new Error(`lookup found ${rows.length} rows`);
   }

@@ -6,6 +6,7 @@ import { describeKodi } from '../kodi/errors.js';
 import { joinKodi, kodiFolder, maskCredentials } from '../paths/index.js';
 import { PermanentError } from '../util/errors.js';
 import { scanRequested } from './idle-tracker.js';
+import { videoLibraryPort } from './library-port.js';
 import { findByFile } from './lookup.js';
 import type { Member } from './member.js';
 import type { Operation } from './operation.js';
@@ -25,12 +26,14 @@ export async function confirmOnSecondMember(
     (evidence.notes ??= []).push('no second member answered: shared-database visibility not confirmed');
     return;
   }
-  const rows = await findByFile(second.client, op.steps, op.item.kind, op.kodiFile);
+  // The file as Kodi stores it (a uniqueid-fallback match or a share URL with credentials differs from the mapping).
+  const file = evidence.file ?? op.kodiFile;
+  const rows = await findByFile(videoLibraryPort(second.client, op.steps, op.item.kind), file);
   const wantPresent = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
   if (rows.length > 0 !== wantPresent) {
     throw new PermanentError(
       `Group "${op.group.name}" is marked as sharing one database, but ${describeKodi(second.player.endpoint)} ` +
-        `${wantPresent ? 'does not list' : 'still lists'} "${maskCredentials(op.kodiFile)}" after ${describeKodi(op.member.player.endpoint)} ` +
+        `${wantPresent ? 'does not list' : 'still lists'} "${maskCredentials(file)}" after ${describeKodi(op.member.player.endpoint)} ` +
         `${wantPresent ? 'added' : 'removed'} it: check that both use the same MySQL/MariaDB video database, or clear "shared database"`,
     );
   }

@@ -14,6 +14,7 @@ import {
 } from '../store/index.js';
 import { NotFoundError } from '../util/errors.js';
 import type { ItemIds, ItemSyncRecord, SyncEvidence, SyncItem, SyncStore } from './types.js';
+import type { UserDataSnapshot } from './user-data.js';
 
 async function orUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -81,6 +82,7 @@ export function createSyncStore(db: Kysely<Database>): SyncStore {
         revisionApplied: row.revisionApplied,
         verifiedAt: row.verifiedAt,
         evidence,
+        userDataSnapshot: row.userDataSnapshot as UserDataSnapshot | null,
       } satisfies ItemSyncRecord;
     },
     listItemsAtPath: async (path) => {
@@ -96,7 +98,11 @@ export function createSyncStore(db: Kysely<Database>): SyncStore {
         revisionApplied: record.revisionApplied,
         verifiedAt: record.verifiedAt,
         evidence: record.evidence,
+        userDataSnapshot: null,
       });
+    },
+    saveUserDataSnapshot: async (itemId, groupId, snapshot) => {
+      await upsertItemSync(db, { itemId, groupId, userDataSnapshot: snapshot });
     },
   };
 }
