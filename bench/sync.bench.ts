@@ -32,13 +32,14 @@ import {
   openStore,
   setGroupLibraries,
 } from '../src/store/index.js';
-import { createSyncJobHandler, SYNC_JOB_KIND } from '../src/sync/handler.js';
+import { createSyncJobHandler } from '../src/sync/handler.js';
+import { SYNC_JOB_KIND, syncJobKind } from '../src/sync/job-contract.js';
 import { KodiPool } from '../src/sync/kodi-pool.js';
 import { videoLibraryPort } from '../src/sync/library-port.js';
 import { findByFile } from '../src/sync/lookup.js';
 import { StepRecorder } from '../src/sync/steps.js';
 import { createSyncStore } from '../src/sync/store-port.js';
-import { submitItemEvents, syncJobPayload } from '../src/sync/submit.js';
+import { submitItemEvents } from '../src/sync/submit.js';
 import type { SyncEvidence } from '../src/sync/types.js';
 import { percentile, type BenchResult } from './result.js';
 import type { SimHostReady, SimHostReport } from './sync-sims.js';
@@ -122,7 +123,7 @@ async function throughput(): Promise<BenchResult[]> {
       wsPort: sim.endpoint.wsPort ?? null,
     });
   }
-  const queue = new JobQueue(store, { kinds: { [SYNC_JOB_KIND]: syncJobPayload } });
+  const queue = new JobQueue(store, { kinds: { [SYNC_JOB_KIND]: syncJobKind } });
   const pool = new KodiPool({
     onWake: (lane, reason) => void queue.wake(lane, reason).catch(() => undefined),
   });

@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { describeKodi } from '../kodi/errors.js';
 import { covers, maskCredentials, parsePath } from '../paths/index.js';
+import type { JobKind } from '../queue/index.js';
 import type { JobQueue } from '../queue/queue.js';
 import {
   listGroupsForLibrary,
@@ -42,6 +43,9 @@ export const folderRemovalPayload = z
   .strict();
 
 export type FolderRemovalPayload = z.infer<typeof folderRemovalPayload>;
+
+/** The kind as the queue registers it (a job of no item: never coalesced; a repeat removal finds nothing left). */
+export const folderRemovalKind: JobKind = { payload: folderRemovalPayload };
 
 export interface FolderRemoval extends MemberAction {
   kind: ItemKind;
@@ -125,7 +129,7 @@ export interface FolderDeleteEvent {
 export interface FolderRemovalDeps {
   db: Kysely<Database>;
   dialect: Dialect;
-  queue: Pick<JobQueue, 'enqueueBatch'>;
+  queue: Pick<JobQueue, 'enqueueBatchIn' | 'announceBatch'>;
 }
 
 /**
@@ -164,9 +168,11 @@ export async function submitFolderRemovals(
     }
   }
   if (jobs.length === 0) return undefined;
-  await writeTransaction(deps.db, deps.dialect, async (tx) => {
+  // Desired state and jobs in one transaction: a crash between them would leave deleted items with no job.
+  const batch = await writeTransaction(deps.db, deps.dialect, async (tx) => {
     for (const d of deletes) await markDeletedBelow(tx, d.folder, d.kind);
+    return deps.queue.enqueueBatchIn(tx, jobs, { label });
   });
-  const batch = await deps.queue.enqueueBatch(jobs, { label });
+  await deps.queue.announceBatch(batch);
   return { batchId: batch.batchId, jobIds: batch.jobs.map((j) => j.id) };
 }

@@ -4,6 +4,7 @@
  * failure on one member fails over to the next member of the group (§6.6).
  */
 import type { Logger } from 'pino';
+import type { JobKind } from '../queue/index.js';
 import type { KodiClient } from '../kodi/client.js';
 import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
 import { errorMessage, NotFoundError, PermanentError, retryClassOf, TransientError } from '../util/errors.js';
@@ -13,7 +14,12 @@ import { restoreSiblings } from './folder-hash.js';
 import { videoLibraryPort, type LibraryRow } from './library-port.js';
 import { describeLookalikes, lookupFile, pickItemRow } from './lookup.js';
 import { chooseMembers, type Member, type MemberChoice } from './member.js';
-import { FOLDER_REMOVAL_KIND, folderRemovalPayload, removeFolder } from './folder-removal.js';
+import {
+  FOLDER_REMOVAL_KIND,
+  folderRemovalKind,
+  folderRemovalPayload,
+  removeFolder,
+} from './folder-removal.js';
 import type { Operation, SnapshotHolder } from './operation.js';
 import { publishItem, rescanFolder } from './publish.js';
 import { finishReplacement, prepareReplacement, recordReplaced, type Replacement } from './replace.js';
@@ -22,9 +28,8 @@ import { withEntries } from './user-data.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
 import { StepRecorder, type RecordedStep } from './steps.js';
+import { itemIdOf, replacesOf, SYNC_JOB_KIND, syncJobKind } from './job-contract.js';
 import type { ItemSyncRecord, SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
-
-export const SYNC_JOB_KIND = 'sync-item';
 
 /** The parts of a queue job this handler reads. */
 export interface SyncJob {
@@ -54,20 +59,6 @@ export interface SyncEngineDeps {
 }
 
 export type SyncJobResult = SyncEvidence;
-
-function itemIdOf(job: SyncJob): number {
-  const payload = job.payload as { itemId?: unknown } | null;
-  const id = typeof payload?.itemId === 'number' ? payload.itemId : job.itemId;
-  if (id === null) throw new PermanentError(`job ${job.id} names no item (payload.itemId missing)`);
-  return id;
-}
-
-/** Manager paths of the old files this item replaces (submit.ts puts them in the payload). */
-function replacesOf(job: SyncJob): string[] {
-  const payload = job.payload as { replaces?: unknown } | null;
-  const list = Array.isArray(payload?.replaces) ? (payload.replaces as unknown[]) : [];
-  return list.filter((path): path is string => typeof path === 'string');
-}
 
 interface Plan {
   item: SyncItem;
@@ -309,6 +300,12 @@ async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise
   }
   return evidence;
 }
+
+/** Every job kind this handler runs, as the queue registers them. */
+export const syncJobKinds: Record<string, JobKind> = {
+  [SYNC_JOB_KIND]: syncJobKind,
+  [FOLDER_REMOVAL_KIND]: folderRemovalKind,
+};
 
 export function createSyncJobHandler(
   deps: SyncEngineDeps,

@@ -22,13 +22,9 @@ import { JobQueue } from '../../src/queue/queue.js';
 import type { Job } from '../../src/queue/types.js';
 import { Worker } from '../../src/queue/worker.js';
 import type { ItemEvent } from '../../src/sync/events.js';
-import { createSyncJobHandler, SYNC_JOB_KIND, type SyncJob } from '../../src/sync/handler.js';
-import { submitItemEvents, syncJobPayload } from '../../src/sync/submit.js';
-import {
-  FOLDER_REMOVAL_KIND,
-  folderRemovalPayload,
-  submitFolderRemovals,
-} from '../../src/sync/folder-removal.js';
+import { submitFolderRemovals } from '../../src/sync/folder-removal.js';
+import { createSyncJobHandler, syncJobKinds, type SyncJob } from '../../src/sync/handler.js';
+import { submitItemEvents } from '../../src/sync/submit.js';
 import { KodiPool } from '../../src/sync/kodi-pool.js';
 import type { ScanTiming } from '../../src/sync/scan-wait.js';
 import { createSyncStore } from '../../src/sync/store-port.js';
@@ -102,7 +98,7 @@ export async function startRig(options: {
   }
   const wakes: { groupId: number; reason: string }[] = [];
   const queue = new JobQueue(store, {
-    kinds: { [SYNC_JOB_KIND]: syncJobPayload, [FOLDER_REMOVAL_KIND]: folderRemovalPayload },
+    kinds: syncJobKinds,
     backoff: { baseMs: 200, factor: 2, maxDelayMs: 1_000, jitter: 0, ...options.backoff },
   });
   await queue.start();
