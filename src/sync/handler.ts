@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { JobKind } from '../queue/index.js';
+import { DatabaseUnavailableError } from '../store/index.js';
 import type { KodiClient } from '../kodi/client.js';
 import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
 import { errorMessage, NotFoundError, PermanentError, retryClassOf, TransientError } from '../util/errors.js';
@@ -193,7 +194,9 @@ async function throughMembers<T>(
     try {
       return await act(member);
     } catch (error) {
-      if (retryClassOf(error) !== 'transient' || member === choice.usable.at(-1)) throw error;
+      // Only Kodi's trouble moves on to the next member: a database outage is the same for every member.
+      if (retryClassOf(error) !== 'transient' || error instanceof DatabaseUnavailableError) throw error;
+      if (member === choice.usable.at(-1)) throw error;
       lastError = error;
       steps.note('failover', `${member.player.name}: ${errorMessage(error)} → next member`);
     }
