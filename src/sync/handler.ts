@@ -211,9 +211,21 @@ interface JobRun {
   steps: StepRecorder;
   timing: ScanTiming;
   now: () => number;
+  /** performance.now() when the handler took the job. */
+  started: number;
 }
 
-async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promise<SyncEvidence> {
+/**
+ * The job's own timings: Kodi time (every call's wait, member choice included) and the whole job's time, so the
+ * Kodi part is never larger than the total it is part of.
+ */
+function withKodiTime(evidence: SyncEvidence, steps: StepRecorder, started: number): SyncEvidence {
+  const totalMs = Math.round(performance.now() - started);
+  const kodiMs = Math.min(totalMs, Math.round(steps.kodiMs * 100) / 100);
+  return { ...evidence, timings: { ...evidence.timings, kodiMs, totalMs } };
+}
+
+async function runItemJob({ deps, job, ctx, steps, timing, now, started }: JobRun): Promise<SyncEvidence> {
   const p = await plan(deps.store, job);
   const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
   const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
@@ -236,16 +248,16 @@ async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promi
       timing,
       signal: ctx.signal,
     };
-    const evidence = await withSiblingsRestored(
+    let evidence = await withSiblingsRestored(
       op,
       p.replacements.length > 0 ? await reconcileReplacing(op, p) : await reconcile(op, p.record),
     );
     if (p.group.sharedDatabase) {
       const others = choice.answering.filter((m) => m !== member);
-      await confirmOnSecondMember(op, evidence, others);
-      await refreshOtherScreens(op, evidence, others);
+      evidence = await confirmOnSecondMember(op, evidence, others);
+      evidence = await refreshOtherScreens(op, evidence, others);
     }
-    evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
+    evidence = withKodiTime(evidence, steps, started);
     const present = isPresent(evidence);
     await deps.store.saveItemSync(p.item.id, p.group.id, {
       kodiIds: present ? evidence.kodiIds : [],
@@ -259,7 +271,7 @@ async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promi
   });
 }
 
-async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise<SyncEvidence> {
+async function runFolderRemoval({ deps, job, ctx, steps, now, started }: JobRun): Promise<SyncEvidence> {
   const parsed = folderRemovalPayload.safeParse(job.payload);
   if (!parsed.success) throw new PermanentError(`job ${job.id}: invalid folder removal payload`);
   const { kind, folder, libraryId } = parsed.data;
@@ -290,7 +302,7 @@ async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise
       signal: ctx.signal,
     }),
   );
-  evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
+  const recorded = withKodiTime(evidence, steps, started);
   for (const item of await deps.store.listItemsBelow(folder)) {
     if (item.state !== 'deleted' || item.kind !== kind) continue;
     await deps.store.saveItemSync(item.id, group.id, {
@@ -298,10 +310,10 @@ async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise
       kodiFile: null,
       revisionApplied: item.revision,
       verifiedAt: now(),
-      evidence,
+      evidence: recorded,
     });
   }
-  return evidence;
+  return recorded;
 }
 
 /** Every job kind this handler runs, as the queue registers them. */
@@ -323,7 +335,7 @@ export function createSyncJobHandler(
           : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
-    const run: JobRun = { deps, job, ctx, steps, timing, now };
+    const run: JobRun = { deps, job, ctx, steps, timing, now, started: performance.now() };
     try {
       return job.kind === FOLDER_REMOVAL_KIND ? await runFolderRemoval(run) : await runItemJob(run);
     } finally {

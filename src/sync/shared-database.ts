@@ -20,11 +20,16 @@ export async function confirmOnSecondMember(
   op: Operation,
   evidence: SyncEvidence,
   others: Member[],
-): Promise<void> {
+): Promise<SyncEvidence> {
   const second = others[0];
   if (!second) {
-    (evidence.notes ??= []).push('no second member answered: shared-database visibility not confirmed');
-    return;
+    return {
+      ...evidence,
+      notes: [
+        ...(evidence.notes ?? []),
+        'no second member answered: shared-database visibility not confirmed',
+      ],
+    };
   }
   // The file as Kodi stores it (a uniqueid-fallback match or a share URL with credentials differs from the mapping).
   const file = evidence.file ?? op.kodiFile;
@@ -37,7 +42,7 @@ export async function confirmOnSecondMember(
         `${wantPresent ? 'added' : 'removed'} it: check that both use the same MySQL/MariaDB video database, or clear "shared database"`,
     );
   }
-  evidence.confirmedBy = second.player.name;
+  return { ...evidence, confirmedBy: second.player.name };
 }
 
 /**
@@ -51,12 +56,14 @@ export async function refreshOtherScreens(
   op: Operation,
   evidence: SyncEvidence,
   others: Member[],
-): Promise<void> {
+): Promise<SyncEvidence> {
   const folder = kodiFolder(joinKodi(op.sourceRoot, SCREEN_REFRESH_FOLDER));
+  const notes: string[] = [];
+  const refreshed: string[] = [];
   for (const other of others) {
     const name = other.player.name;
     if (other.playing) {
-      (evidence.notes ??= []).push(`screen of ${name} not refreshed: something is playing there`);
+      notes.push(`screen of ${name} not refreshed: something is playing there`);
       continue;
     }
     const scanning = await op.steps.call(
@@ -65,15 +72,18 @@ export async function refreshOtherScreens(
       String,
     );
     if (scanning) {
-      (evidence.notes ??= []).push(
-        `screen of ${name} not refreshed: it is scanning (its scan's end refreshes it)`,
-      );
+      notes.push(`screen of ${name} not refreshed: it is scanning (its scan's end refreshes it)`);
       continue;
     }
     scanRequested(other.client);
     await op.steps.call(`VideoLibrary.Scan ${name} ${folder} (screen refresh)`, () =>
       other.client.scan(folder),
     );
-    (evidence.screensRefreshed ??= []).push(name);
+    refreshed.push(name);
   }
+  return {
+    ...evidence,
+    ...(notes.length > 0 && { notes: [...(evidence.notes ?? []), ...notes] }),
+    ...(refreshed.length > 0 && { screensRefreshed: refreshed }),
+  };
 }
