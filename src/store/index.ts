@@ -20,4 +20,5 @@ export * from './desired-state.js';
 export * from './activity.js';
 export * from './notification-channels.js';
 export * from './scheduled-tasks.js';
+export * from './task-occurrences.js';
 export * from './settings.js';
