@@ -4,6 +4,7 @@
  * it down in order (stop taking work, let running jobs finish or return them, close every Kodi WebSocket
  * with a handshake — DESIGN §2.9 — then the database and the log).
  */
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
 import { ensureApiKey } from './api/api-key.js';
@@ -19,13 +20,18 @@ import { createNotifier, defaultAgents } from './notify/index.js';
 import { JobQueue } from './queue/queue.js';
 import { Worker } from './queue/worker.js';
 import {
+  createActivity,
   listNotificationChannels,
   listPlayerGroups,
   listPlayersWithSecrets,
   openStore,
   pruneActivity,
 } from './store/index.js';
-import { createSyncJobHandler, syncJobKinds } from './sync/handler.js';
+import { allJobKinds, createJobHandler } from './library/jobs.js';
+import { createLibraryOperations } from './library/operations.js';
+import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
+import { TaskScheduler } from './library/scheduler.js';
+import { createSyncJobHandler } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { createSyncStore } from './sync/store-port.js';
 import type { SyncPlayer } from './sync/types.js';
@@ -96,16 +102,18 @@ export async function startService(
     for (const p of await listPlayersWithSecrets(store.db)) secrets.add(p.password);
 
     const queue = new JobQueue(store, {
-      kinds: syncJobKinds,
+      kinds: allJobKinds,
       backoff: { giveUpAfterMs: config.retryHorizonHours * 3_600_000 },
       retention: { finishedDays: config.retentionDays, failedDays: config.retentionDays },
       logger,
     });
     await queue.start();
     cleanups.push(() => queue.close());
+    let reconnectDrift: ReconnectDrift | undefined;
     const pool = new KodiPool({
       logger,
       onWake: (groupId, reason) => {
+        if (reason === 'kodi-online') reconnectDrift?.kodiOnline(groupId);
         void queue.wake(groupId, reason).catch((error: unknown) => {
           logger.warn({ groupId, reason, err: errorMessage(error) }, 'waking deferred jobs failed');
         });
@@ -138,6 +146,31 @@ export async function startService(
     for (const channel of await listNotificationChannels(store.db)) {
       for (const secret of notifier.secretsOf(channel)) secrets.add(secret);
     }
+
+    const library = createLibraryOperations({
+      db: store.db,
+      store: syncStore,
+      clientFor: (p) => pool.acquire(p),
+      queue,
+    });
+    reconnectDrift = new ReconnectDrift({
+      drift: (groupId) => library.drift(groupId),
+      record: (report) =>
+        createActivity(store.db, {
+          source: 'library',
+          kind: 'drift-report',
+          summary: summarizeDrift(report),
+          payload: report,
+        }),
+      logger,
+    });
+    cleanups.push(() => reconnectDrift?.stop());
+    const scheduler = new TaskScheduler(
+      { db: store.db, store: syncStore, clientFor: (p) => pool.acquire(p), queue },
+      { processId: `${hostname()}:${process.pid}`, logger },
+    );
+    scheduler.start();
+    cleanups.push(() => scheduler.stop());
 
     const groupNames = new Map<number, string>();
     const metrics = createMetrics({
@@ -179,6 +212,7 @@ export async function startService(
       queue,
       notifier,
       agents,
+      library,
       startedAt: Date.now(),
       demo,
       onConfigurationChange: () => {
@@ -201,7 +235,16 @@ export async function startService(
     });
     cleanups.push(stopWatching);
     if (config.workers > 0) {
-      const handler = createSyncJobHandler({ store: syncStore, clientFor: (p) => pool.clientFor(p), logger });
+      const handler = createJobHandler(
+        {
+          db: store.db,
+          store: syncStore,
+          clientFor: (p) => pool.clientFor(p),
+          notify: (event) => notifier.notify(event),
+          logger,
+        },
+        createSyncJobHandler({ store: syncStore, clientFor: (p) => pool.clientFor(p), logger }),
+      );
       const worker = new Worker(queue, handler, {
         concurrency: config.workers,
         leaseMs: config.jobLeaseSeconds * 1000,
