@@ -20,6 +20,8 @@ export interface RootCheck {
   listable: boolean;
   /** Entries Kodi lists in the root (0 when not listable). */
   entries: number;
+  /** Library entries (movies or episodes) whose files lie below this root. */
+  libraryEntries: number;
   error?: string;
   /** The anchor file asked for, and whether the root lists it. */
   anchor?: string;
@@ -62,6 +64,7 @@ async function checkRoot(
     kind: root.kind,
     listable: listing.ok,
     entries: listing.entries.length,
+    libraryEntries: 0,
     ...(listing.error !== undefined && { error: listing.error }),
   };
   if (options.anchorFile !== undefined) {
@@ -105,6 +108,7 @@ export async function cleanDryRun(
     }
     libraryCount++;
     const check = rootChecks.get(root.kodiRoot);
+    if (check) check.libraryEntries++;
     if (!check?.listable || check.entries === 0) {
       unchecked++;
       continue;

@@ -1,6 +1,6 @@
 /**
  * The clean's guard (DESIGN §7), a pure decision over what was observed: a real clean runs only when every root is
- * listable from Kodi and not empty (an unmounted NAS behind an existing, empty mount point made Kodi's own Clean
+ * listable from Kodi and not empty while the library holds entries below it (an unmounted NAS behind an existing, empty mount point made Kodi's own Clean
  * remove every movie, real-kodi.md §16), the anchor file (if asked for) is present in every root, and the dry run
  * is within the task's limits. Playback and a running scan or clean are not refusals: the job is deferred until
  * they end (BusyError), so they are separate from these reasons.
@@ -41,7 +41,7 @@ export function guardRefusals(
         code: 'root-unlistable',
         message: `Kodi cannot list the source root "${root.root}" (${root.error ?? 'no answer'}): the share may be offline`,
       });
-    } else if (root.entries === 0) {
+    } else if (root.entries === 0 && root.libraryEntries > 0) {
       refusals.push({
         code: 'root-empty',
         message: `the source root "${root.root}" is empty from Kodi's side: an unmounted share behind an empty mount point looks like this`,
