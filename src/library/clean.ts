@@ -39,7 +39,9 @@ export const cleanSettings = z
       .string()
       .min(1)
       .max(255)
-      .regex(/^[^/\\]+$/, { message: 'must be a file name without a folder' })
+      .regex(/^[^/\\.][^/\\]*$/, {
+        message: 'must be a file name without a folder, not starting with "." (Kodi hides dot files)',
+      })
       .optional(),
     method: z.enum(['remove', 'kodi-clean']).optional(),
   })

@@ -47,7 +47,7 @@ export interface DryRunReport {
 }
 
 export interface DryRunOptions {
-  /** A file name every root must list (e.g. `.kodi-sync-anchor`), proving the share is mounted. */
+  /** A file name every root must list (e.g. `kodi-sync-anchor.txt`; not a dot file: real Kodi 20.1 does not list those), proving the share is mounted. */
   anchorFile?: string;
 }
 

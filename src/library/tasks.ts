@@ -49,6 +49,13 @@ async function groupsOf(db: Kysely<Database>, task: ScheduledTask): Promise<numb
 export async function runTask(deps: TaskRunnerDeps, task: ScheduledTask): Promise<TaskRun[]> {
   const groups = await groupsOf(deps.db, task);
   const runs: TaskRun[] = [];
+  if (groups.length === 0) {
+    // Still recorded: a schedule that fires with nothing to serve is visible in the task's runs.
+    const run = await createTaskRun(deps.db, task.id, Date.now(), null);
+    return [
+      await finishTaskRun(deps.db, run.id, { outcome: 'skipped', report: { reason: 'no player group' } }),
+    ];
+  }
   if (task.kind === 'clean') {
     const settings = cleanSettings.parse(task.settings);
     for (const groupId of groups) runs.push(await createTaskRun(deps.db, task.id, Date.now(), groupId));

@@ -50,16 +50,16 @@ const rows: Row[] = [
   },
   {
     name: 'the anchor file is missing in the movies root',
-    settings: { anchorFile: '.anchor' },
-    arrange: async ({ kodi }) => writeFile(join(kodi.tvRoot, '.anchor'), ''),
+    settings: { anchorFile: 'anchor.txt' },
+    arrange: async ({ kodi }) => writeFile(join(kodi.tvRoot, 'anchor.txt'), ''),
     refusals: ['anchor-missing'],
   },
   {
     name: 'the anchor file is present in every root',
-    settings: { anchorFile: '.anchor' },
+    settings: { anchorFile: 'anchor.txt' },
     arrange: async ({ kodi }) => {
-      await writeFile(join(kodi.tvRoot, '.anchor'), '');
-      await writeFile(join(kodi.moviesRoot, '.anchor'), '');
+      await writeFile(join(kodi.tvRoot, 'anchor.txt'), '');
+      await writeFile(join(kodi.moviesRoot, 'anchor.txt'), '');
     },
     refusals: [],
   },

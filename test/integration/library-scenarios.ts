@@ -226,8 +226,8 @@ export function defineLibraryScenarios(target: ScenarioTarget): void {
     it('the anchor file missing: refused, nothing removed', { timeout: target.timeoutMs * 3 }, async () => {
       const bed = await setUp();
       await removeThree(bed);
-      await writeFile(join(bed.kodi.tvRoot, '.kodi-sync-anchor'), '');
-      const job = await clean(bed, { maxPercent: 20, anchorFile: '.kodi-sync-anchor' });
+      await writeFile(join(bed.kodi.tvRoot, 'kodi-sync-anchor.txt'), '');
+      const job = await clean(bed, { maxPercent: 20, anchorFile: 'kodi-sync-anchor.txt' });
       expect(report(job)).toMatchObject({ outcome: 'refused', removedCount: 0, dryRunCount: 3 });
       expect(report(job).members[0]?.refusals).toEqual([
         expect.objectContaining({

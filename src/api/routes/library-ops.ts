@@ -32,7 +32,10 @@ export const CleanSettingsBody = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^/\\]+$/, { message: 'must be a file name without a folder, e.g. ".kodi-sync-anchor"' })
+    .regex(/^[^/\\.][^/\\]*$/, {
+      message:
+        'must be a file name without a folder, not starting with "." (Kodi hides dot files), e.g. "kodi-sync-anchor.txt"',
+    })
     .optional()
     .describe('A file every source root must list (proves the share is mounted)'),
   method: z
@@ -48,7 +51,7 @@ const DryRunQuery = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^/\\]+$/, { message: 'must be a file name' })
+    .regex(/^[^/\\.][^/\\]*$/, { message: 'must be a file name, not starting with "."' })
     .optional(),
 });
 
