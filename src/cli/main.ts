@@ -6,6 +6,8 @@
 import { Command } from 'commander';
 import { registerCleanCommand } from './commands/clean.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerDriftCommand } from './commands/drift.js';
+import { registerTasksCommand } from './commands/tasks.js';
 import { registerBatchesCommand, registerJobsCommand } from './commands/jobs.js';
 import { registerPlayersCommand } from './commands/players.js';
 import { registerDemoCommand, registerServeCommand } from './commands/serve.js';
@@ -30,6 +32,8 @@ registerJobsCommand(program);
 registerBatchesCommand(program);
 registerPlayersCommand(program);
 registerCleanCommand(program);
+registerDriftCommand(program);
+registerTasksCommand(program);
 registerConfigCommand(program);
 registerKodiCommand(program);
 registerSimCommand(program);
