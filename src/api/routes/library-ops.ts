@@ -5,12 +5,26 @@
  */
 import { z } from 'zod';
 import type { LibraryOperations } from '../../library/operations.js';
-import { getPlayerGroup } from '../../store/index.js';
-import { errorMessage, retryClassOf } from '../../util/errors.js';
+import { importLibrary } from '../../library/import.js';
+import { sameKodiPath } from '../../paths/index.js';
+import { getPlayerGroup, listLibraries } from '../../store/index.js';
+import { errorMessage, retryClassOf, ValidationError } from '../../util/errors.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, ErrorBody } from '../errors.js';
-import { errors, IdParams } from './common.js';
+import { errors, IdParams, PathText } from './common.js';
+
+const ImportRequest = z.strictObject({
+  root: PathText.describe("A library's root folder, as the manager (and Kodi Sync) names it"),
+});
+
+const ImportResult = z.object({
+  libraryId: z.number(),
+  root: z.string(),
+  filesSeen: z.number(),
+  recorded: z.number(),
+  alreadyKnown: z.number(),
+});
 
 export const CLEAN_WARNING =
   'WARNING: a clean removes library entries — with them their watched state, resume points and ratings — for files ' +
@@ -157,6 +171,43 @@ export function registerLibraryOperationRoutes(app: ApiApp, deps: ApiDeps): void
         return reply.code(202).send(asReport(await library(deps).repair(request.params.id)));
       } catch (error) {
         return reply.code(503).send(kodiUnavailable(error));
+      }
+    },
+  );
+  app.post(
+    '/api/v1/items/import',
+    {
+      schema: {
+        tags: ['items'],
+        description:
+          "Adopts an existing library: every video file under the library's root (read from Kodi Sync's own file " +
+          "system, the manager's paths) is recorded as published desired state. No jobs are queued: run the drift " +
+          'report next, and its repair for what Kodi lacks. Files already known are left as they are.',
+        body: ImportRequest,
+        response: { 200: ImportResult, ...errors },
+      },
+    },
+    async (request) => {
+      const libraries = await listLibraries(db);
+      const library = libraries.find((l) =>
+        sameKodiPath(l.rootPath.replace(/[\\/]+$/, ''), request.body.root.replace(/[\\/]+$/, '')),
+      );
+      if (!library) {
+        throw new ValidationError(
+          'root',
+          `root: "${request.body.root}" is not the root of a library; known roots: ${libraries.map((l) => l.rootPath).join(', ') || 'none (add a library first)'}`,
+        );
+      }
+      try {
+        return await importLibrary(db, library);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR')
+          throw new ValidationError(
+            'root',
+            `root: Kodi Sync cannot read "${library.rootPath}" (${String(code)}): mount the library here as the manager sees it`,
+          );
+        throw error;
       }
     },
   );
