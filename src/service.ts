@@ -109,11 +109,25 @@ export async function startService(
     });
     await queue.start();
     cleanups.push(() => queue.close());
-    let reconnectDrift: ReconnectDrift | undefined;
+    // A Kodi that answers again gets a drift report (debounced); `library` is set up below, before any Kodi connects.
+    const reconnectDrift = new ReconnectDrift({
+      drift: (groupId) => library.drift(groupId),
+      record: (report) =>
+        createActivity(store.db, {
+          source: 'library',
+          kind: 'drift-report',
+          summary: summarizeDrift(report),
+          payload: report,
+        }),
+      logger,
+    });
+    cleanups.push(() => {
+      reconnectDrift.stop();
+    });
     const pool = new KodiPool({
       logger,
       onWake: (groupId, reason) => {
-        if (reason === 'kodi-online') reconnectDrift?.kodiOnline(groupId);
+        if (reason === 'kodi-online') reconnectDrift.kodiOnline(groupId);
         void queue.wake(groupId, reason).catch((error: unknown) => {
           logger.warn({ groupId, reason, err: errorMessage(error) }, 'waking deferred jobs failed');
         });
@@ -153,18 +167,6 @@ export async function startService(
       clientFor: (p) => pool.acquire(p),
       queue,
     });
-    reconnectDrift = new ReconnectDrift({
-      drift: (groupId) => library.drift(groupId),
-      record: (report) =>
-        createActivity(store.db, {
-          source: 'library',
-          kind: 'drift-report',
-          summary: summarizeDrift(report),
-          payload: report,
-        }),
-      logger,
-    });
-    cleanups.push(() => reconnectDrift?.stop());
     const scheduler = new TaskScheduler(
       { db: store.db, store: syncStore, clientFor: (p) => pool.acquire(p), queue },
       { processId: `${hostname()}:${process.pid}`, logger },

@@ -40,7 +40,7 @@ export const cleanSettings = z
       .min(1)
       .max(255)
       .regex(/^[^/\\.][^/\\]*$/, {
-        message: 'must be a file name without a folder, not starting with "." (Kodi hides dot files)',
+        error: 'must be a file name without a folder, not starting with "." (Kodi hides dot files)',
       })
       .optional(),
     method: z.enum(['remove', 'kodi-clean']).optional(),

@@ -32,7 +32,7 @@ export async function lastTaskOccurrence(db: Kysely<Database>, taskId: number): 
     .select((eb) => eb.fn.max('occurrence_at').as('last'))
     .where('task_id', '=', taskId)
     .executeTakeFirst();
-  return row?.last === null || row?.last === undefined ? undefined : Number(row.last);
+  return row?.last ?? undefined;
 }
 
 /** Who claimed each occurrence of a task from `since` on, oldest first (tests and diagnostics). */
@@ -48,5 +48,5 @@ export async function listTaskOccurrences(
     .where('occurrence_at', '>=', since)
     .orderBy('occurrence_at')
     .execute();
-  return rows.map((r) => ({ occurrenceAt: Number(r.occurrence_at), claimedBy: r.claimed_by }));
+  return rows.map((r) => ({ occurrenceAt: r.occurrence_at, claimedBy: r.claimed_by }));
 }

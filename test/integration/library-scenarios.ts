@@ -232,7 +232,7 @@ export function defineLibraryScenarios(target: ScenarioTarget): void {
       expect(report(job).members[0]?.refusals).toEqual([
         expect.objectContaining({
           code: 'anchor-missing',
-          message: expect.stringContaining(bed.kodi.moviesRoot),
+          message: expect.stringContaining(bed.kodi.moviesRoot) as unknown,
         }),
       ]);
       expect(await movieFiles(bed.client)).toHaveLength(20);

@@ -30,12 +30,16 @@ function serve(database: TestDatabase, dataDir: string): Promise<ChildProcess> {
       '--demo',
       'off',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] as const },
   );
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${String(code)}: ${output}`)));
+    const timer = setTimeout(() => {
+      reject(new Error(`serve did not start: ${output}`));
+    }, 60_000);
+    child.once('exit', (code) => {
+      reject(new Error(`serve exited with ${String(code)}: ${output}`));
+    });
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Kodi Sync is listening')) {
@@ -43,15 +47,17 @@ function serve(database: TestDatabase, dataDir: string): Promise<ChildProcess> {
         resolve(child);
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
   });
 }
 
 function stopped(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    child.once('exit', () => {
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

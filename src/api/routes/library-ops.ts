@@ -47,7 +47,7 @@ export const CleanSettingsBody = z.strictObject({
     .min(1)
     .max(255)
     .regex(/^[^/\\.][^/\\]*$/, {
-      message:
+      error:
         'must be a file name without a folder, not starting with "." (Kodi hides dot files), e.g. "kodi-sync-anchor.txt"',
     })
     .optional()
@@ -65,7 +65,7 @@ const DryRunQuery = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^/\\.][^/\\]*$/, { message: 'must be a file name, not starting with "."' })
+    .regex(/^[^/\\.][^/\\]*$/, { error: 'must be a file name, not starting with "."' })
     .optional(),
 });
 
@@ -168,7 +168,8 @@ export function registerLibraryOperationRoutes(app: ApiApp, deps: ApiDeps): void
     async (request, reply) => {
       await getPlayerGroup(db, request.params.id);
       try {
-        return reply.code(202).send(asReport(await library(deps).repair(request.params.id)));
+        const repaired = await library(deps).repair(request.params.id);
+        return await reply.code(202).send(asReport(repaired));
       } catch (error) {
         return reply.code(503).send(kodiUnavailable(error));
       }
@@ -205,7 +206,7 @@ export function registerLibraryOperationRoutes(app: ApiApp, deps: ApiDeps): void
         if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR')
           throw new ValidationError(
             'root',
-            `root: Kodi Sync cannot read "${library.rootPath}" (${String(code)}): mount the library here as the manager sees it`,
+            `root: Kodi Sync cannot read "${library.rootPath}" (${code}): mount the library here as the manager sees it`,
           );
         throw error;
       }
