@@ -20,12 +20,15 @@ describe('library-wide operations through the API', () => {
   let groupId: number;
   beforeAll(async () => {
     api = await startTestService();
-    const library = await api.call('POST', '/api/v1/libraries', {
+    const library = await api.call<{ id: number }>('POST', '/api/v1/libraries', {
       name: 'Movies',
       kind: 'movies',
       rootPath: '/srv/movies',
     });
-    const group = await api.call('POST', '/api/v1/groups', { name: 'Attic', libraryIds: [library.body.id] });
+    const group = await api.call<{ id: number }>('POST', '/api/v1/groups', {
+      name: 'Attic',
+      libraryIds: [library.body.id],
+    });
     groupId = group.body.id;
     // A port that was free a moment ago: nothing listens, the Kodi never answers.
     await api.call('POST', '/api/v1/players', {
@@ -60,7 +63,7 @@ describe('library-wide operations through the API', () => {
   }
 
   it('a clean task is disabled unless enabled, and its docs carry the warning', async () => {
-    const task = await api.call('POST', '/api/v1/tasks', {
+    const task = await api.call<{ id: number }>('POST', '/api/v1/tasks', {
       name: 'nightly',
       kind: 'clean',
       cron: '0 4 * * *',
@@ -89,7 +92,7 @@ describe('library-wide operations through the API', () => {
   });
 
   it('a clean of a group with no answering Kodi: a clear error and a recorded run, nothing removed', async () => {
-    const task = await api.call('POST', '/api/v1/tasks', {
+    const task = await api.call<{ id: number }>('POST', '/api/v1/tasks', {
       name: 'attic clean',
       kind: 'clean',
       groupId,
@@ -99,15 +102,18 @@ describe('library-wide operations through the API', () => {
     expect(started.status).toBe(202);
     let runs: { outcome: string | null; report: { error?: string } | null }[] = [];
     for (let i = 0; i < 200; i++) {
-      runs = (await api.call('GET', `/api/v1/tasks/${task.body.id}/runs`)).body;
+      runs = (await api.call<typeof runs>('GET', `/api/v1/tasks/${task.body.id}/runs`)).body;
       if (runs[0]?.outcome) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ outcome: 'failed' });
     expect(runs[0]?.report?.error).toMatch(/No player of group "Attic" answers/);
-    const jobs = await api.call('GET', `/api/v1/jobs?lane=${groupId}`);
+    const jobs = await api.call<{ kind: string; state: string; lastError: string }[]>(
+      'GET',
+      `/api/v1/jobs?lane=${groupId}`,
+    );
     expect(jobs.body[0]).toMatchObject({ kind: 'library-clean', state: 'failed' });
-    expect(jobs.body[0].lastError).toMatch(/nothing was removed/);
+    expect(jobs.body[0]?.lastError).toMatch(/nothing was removed/);
   });
 });
