@@ -127,6 +127,8 @@ async function removeOneByOne(
 ): Promise<UnreachableEntry[]> {
   const removed: UnreachableEntry[] = [];
   for (const kind of ['movie', 'episode'] as const) {
+    const ofKind = unreachable.filter((e) => e.kind === kind);
+    if (ofKind.length === 0) continue;
     const action: MemberAction = {
       member,
       answering,
@@ -135,20 +137,16 @@ async function removeOneByOne(
       signal,
     };
     const byFile = new Map<string, UnreachableEntry[]>();
-    for (const e of unreachable.filter((x) => x.kind === kind))
-      byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-    for (const [file, entries] of byFile) {
-      await removeRowsProven(action, file, entries, 'clean');
-      removed.push(...entries);
+    for (const e of ofKind) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    for (const [file, rows] of byFile) {
+      await removeRowsProven(action, file, rows, 'clean');
+      removed.push(...rows);
     }
-    const shows = new Set(entries(unreachable, kind).map((e) => e.tvshowid));
-    for (const tvshowid of shows) if (tvshowid !== undefined) await removeEmptyShow(action, tvshowid);
+    // A show left without episodes goes too (Kodi keeps it, real-kodi.md §8).
+    const shows = new Set(ofKind.map((e) => e.tvshowid).filter((id): id is number => id !== undefined));
+    for (const tvshowid of shows) await removeEmptyShow(action, tvshowid);
   }
   return removed;
-}
-
-function entries(list: readonly UnreachableEntry[], kind: 'movie' | 'episode'): UnreachableEntry[] {
-  return list.filter((e) => e.kind === kind);
 }
 
 /** Kodi's own Clean (no dialogs), awaited; what it removed is read back by listing the library again. */

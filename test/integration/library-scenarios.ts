@@ -201,6 +201,23 @@ export function defineLibraryScenarios(target: ScenarioTarget): void {
     );
 
     it(
+      "Kodi's own clean as the method: run without dialogs, exactly those three removed, reported against the dry run",
+      { timeout: target.timeoutMs * 3 },
+      async () => {
+        const bed = await setUp();
+        const gone = await removeThree(bed);
+        const job = await clean(bed, { maxPercent: 20, method: 'kodi-clean' });
+        expect(report(job)).toMatchObject({ outcome: 'cleaned', dryRunCount: 3, removedCount: 3 });
+        expect(
+          report(job)
+            .members[0]?.removed.map((e) => e.file)
+            .sort(),
+        ).toEqual(gone);
+        expect(await movieFiles(bed.client)).toHaveLength(17);
+      },
+    );
+
+    it(
       'the movies source root emptied (files moved away, folder kept): refused, nothing removed, the refusal notified with the report',
       { timeout: target.timeoutMs * 3 },
       async () => {
