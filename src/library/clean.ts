@@ -12,7 +12,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { describeKodi } from '../kodi/errors.js';
 import type { JobKind } from '../queue/index.js';
-import type { NotificationEvent } from '../notify/index.js';
 import { finishTaskRun, type Database } from '../store/index.js';
 import { removeEmptyShow, removeRowsProven } from '../sync/delete.js';
 import { cleaning } from '../sync/idle-tracker.js';
@@ -77,11 +76,18 @@ export interface CleanReport {
   removedCount: number;
 }
 
+/** What the clean reports (the notifier's event shape; library/ sits below notify/ and does not import it). */
+export interface CleanNotification {
+  type: 'clean-report' | 'clean-refused';
+  title: string;
+  message: string;
+}
+
 export interface CleanDeps {
   db: Kysely<Database>;
   store: SyncStore;
   clientFor: (player: SyncPlayer) => KodiClient | Promise<KodiClient>;
-  notify?: (event: NotificationEvent) => Promise<unknown>;
+  notify?: (event: CleanNotification) => Promise<unknown>;
 }
 
 export interface CleanJobInput {
@@ -168,7 +174,7 @@ async function kodiClean(
   return gone.map((e) => known.get(`${e.kind}:${e.id}`) ?? { ...e, reason: 'file not listed' as const });
 }
 
-export function describeClean(report: CleanReport): NotificationEvent {
+export function describeClean(report: CleanReport): CleanNotification {
   if (report.outcome === 'refused') {
     const reasons = report.members.flatMap((m) => m.refusals.map((r) => `${m.dryRun.member}: ${r.message}`));
     const listed = report.members
