@@ -133,6 +133,8 @@ export interface JobsTable {
   first_failed_at: number | null;
   wake_on: string | null;
   cancel_requested: Defaulted<number>;
+  /** Times the job's worker stopped without finishing it (lease expired while running; migration 0004). */
+  crashes: Defaulted<number>;
 }
 
 export interface JobStepsTable {

@@ -36,6 +36,9 @@ export const JobOut = z
     state: z.enum(STATES),
     priority: z.number(),
     attempts: z.number(),
+    crashes: z
+      .number()
+      .describe('Times its worker stopped without finishing it; at 3 the job fails (poison job)'),
     payload: z.unknown(),
     result: z.unknown(),
     lastError: z.string().nullable(),

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { initial } from './0001_initial.js';
 import { userDataSnapshot } from './0002_user_data_snapshot.js';
+import { jobCrashes } from './0004_job_crashes.js';
 
 export interface Migration {
   /** Sorts and identifies the migration: `NNNN_what`. */
@@ -11,4 +12,4 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, userDataSnapshot];
+export const migrations: readonly Migration[] = [initial, userDataSnapshot, jobCrashes];
