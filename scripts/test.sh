@@ -17,7 +17,7 @@ npx eslint . || checks_failed=$((checks_failed + 1))
 npx prettier --check . >/dev/null || { echo "prettier: files need formatting (npm run format)"; checks_failed=$((checks_failed + 1)); }
 
 rm -f .tmp/vitest-fast.json .tmp/vitest-real-kodi.json
-npx vitest run --project fast --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-fast.json
+npx vitest run --project fast --project db-restart --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-fast.json
 fast_rc=$?
 npx vitest run --project real-kodi --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-real-kodi.json
 real_rc=$?

@@ -25,10 +25,9 @@ import {
   openStore,
   pruneActivity,
 } from './store/index.js';
-import { createSyncJobHandler, SYNC_JOB_KIND } from './sync/handler.js';
+import { createSyncJobHandler, syncJobKinds } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { createSyncStore } from './sync/store-port.js';
-import { syncJobPayload } from './sync/submit.js';
 import type { SyncPlayer } from './sync/types.js';
 import { errorMessage } from './util/errors.js';
 
@@ -97,7 +96,7 @@ export async function startService(
     for (const p of await listPlayersWithSecrets(store.db)) secrets.add(p.password);
 
     const queue = new JobQueue(store, {
-      kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+      kinds: syncJobKinds,
       backoff: { giveUpAfterMs: config.retryHorizonHours * 3_600_000 },
       retention: { finishedDays: config.retentionDays, failedDays: config.retentionDays },
       logger,

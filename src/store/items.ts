@@ -178,3 +178,23 @@ export async function deleteItem(db: Kysely<Database>, id: number): Promise<void
   const result = await db.deleteFrom('items').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new NotFoundError('item', id);
 }
+
+/**
+ * A movie or series deleted with its files: every published item of `kind` below `folder` (which ends with its
+ * separator, so "/m/A/" never covers "/m/AB/") becomes deleted. Returns how many.
+ */
+export async function markDeletedBelow(
+  db: Kysely<Database>,
+  folder: string,
+  kind: ItemKind,
+): Promise<number> {
+  const result = await db
+    .updateTable('items')
+    .set({ state: 'deleted', updated_at: Date.now() })
+    .where('kind', '=', kind)
+    .where('state', '=', 'published')
+    .where('path', '>=', folder)
+    .where('path', '<', `${folder}\uffff`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
