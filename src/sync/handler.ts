@@ -217,9 +217,21 @@ interface JobRun {
   steps: StepRecorder;
   timing: ScanTiming;
   now: () => number;
+  /** performance.now() when the job started. */
+  started: number;
 }
 
-async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promise<SyncEvidence> {
+/**
+ * The evidence's times, both over the whole job (member choice, failover, replacements, second member included):
+ * Kodi's share can then never exceed the total. The min only absorbs rounding.
+ */
+function stampTimings(timings: SyncEvidence['timings'], steps: StepRecorder, started: number): void {
+  const kodiMs = steps.kodiMs;
+  timings.totalMs = Math.round(performance.now() - started);
+  timings.kodiMs = Math.min(Math.round(kodiMs * 100) / 100, timings.totalMs);
+}
+
+async function runItemJob({ deps, job, ctx, steps, timing, now, started }: JobRun): Promise<SyncEvidence> {
   const p = await plan(deps.store, job);
   const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
   const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
@@ -251,7 +263,7 @@ async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promi
       await confirmOnSecondMember(op, evidence, others);
       await refreshOtherScreens(op, evidence, others);
     }
-    evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
+    stampTimings(evidence.timings, steps, started);
     const present = isPresent(evidence);
     await deps.store.saveItemSync(p.item.id, p.group.id, {
       kodiIds: present ? evidence.kodiIds : [],
@@ -265,7 +277,7 @@ async function runItemJob({ deps, job, ctx, steps, timing, now }: JobRun): Promi
   });
 }
 
-async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise<SyncEvidence> {
+async function runFolderRemoval({ deps, job, ctx, steps, now, started }: JobRun): Promise<SyncEvidence> {
   const parsed = folderRemovalPayload.safeParse(job.payload);
   if (!parsed.success) throw new PermanentError(`job ${job.id}: invalid folder removal payload`);
   const { kind, folder, libraryId } = parsed.data;
@@ -296,7 +308,7 @@ async function runFolderRemoval({ deps, job, ctx, steps, now }: JobRun): Promise
       signal: ctx.signal,
     }),
   );
-  evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
+  stampTimings(evidence.timings, steps, started);
   for (const item of await deps.store.listItemsBelow(folder)) {
     if (item.state !== 'deleted' || item.kind !== kind) continue;
     await deps.store.saveItemSync(item.id, group.id, {
@@ -316,6 +328,7 @@ export function createSyncJobHandler(
   const timing: ScanTiming = { ...DEFAULT_SCAN_TIMING, ...deps.timing };
   const now = deps.now ?? Date.now;
   return async (job, ctx) => {
+    const jobStarted = performance.now();
     const steps = new StepRecorder(
       (batch) =>
         ctx.addSteps
@@ -323,7 +336,7 @@ export function createSyncJobHandler(
           : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
-    const run: JobRun = { deps, job, ctx, steps, timing, now };
+    const run: JobRun = { deps, job, ctx, steps, timing, now, started: jobStarted };
     try {
       return job.kind === FOLDER_REMOVAL_KIND ? await runFolderRemoval(run) : await runItemJob(run);
     } finally {
