@@ -193,7 +193,7 @@ export function restoreBackup(options: RestoreOptions): RestoreResult {
   if (manifest === undefined) {
     throw new ValidationError(
       'backup',
-      `${path} is not a Kodi Sync backup (no readable ${MANIFEST}); \`kodi-sync backup list\` shows the backups.`,
+      `${path} is not a Kodi Sync backup (no readable ${MANIFEST}); \`kodi-sync backups\` shows the backups.`,
     );
   }
   if (manifest.database === 'sqlite' && options.databaseFile === undefined) {
