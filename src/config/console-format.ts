@@ -3,9 +3,17 @@
  * url=http://… dataDir=…`. Colours only when the console is a terminal (and NO_COLOR is unset); the log file keeps
  * the JSON lines.
  */
-import { styleText } from 'node:util';
-
-type Style = Parameters<typeof styleText>[0];
+/** ANSI SGR codes (node:util styleText decides on its own whether a stream gets colour; the caller decides here). */
+const STYLES = {
+  gray: '90',
+  green: '32',
+  yellow: '33',
+  red: '31',
+  cyan: '36',
+  white: '37',
+  alarm: '41;37',
+} as const;
+type Style = keyof typeof STYLES;
 
 const LEVELS: Record<number, { name: string; style: Style }> = {
   10: { name: 'TRACE', style: 'gray' },
@@ -13,7 +21,7 @@ const LEVELS: Record<number, { name: string; style: Style }> = {
   30: { name: 'INFO ', style: 'green' },
   40: { name: 'WARN ', style: 'yellow' },
   50: { name: 'ERROR', style: 'red' },
-  60: { name: 'FATAL', style: ['bgRed', 'white'] },
+  60: { name: 'FATAL', style: 'alarm' },
 };
 
 /** Fields every line has or that say nothing to a person. */
@@ -26,7 +34,7 @@ export function consoleLine(json: string, colour: boolean): string {
   } catch {
     return json.endsWith('\n') ? json : `${json}\n`;
   }
-  const paint = (style: Style, text: string) => (colour ? styleText(style, text) : text);
+  const paint = (style: Style, text: string) => (colour ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text);
   const level = LEVELS[Number(entry.level)] ?? { name: String(entry.level).padEnd(5), style: 'white' };
   const time = typeof entry.time === 'number' ? new Date(entry.time) : new Date();
   const clock = [time.getHours(), time.getMinutes(), time.getSeconds()]
