@@ -24,15 +24,15 @@ describe('API details', () => {
       field: 'limit',
       message: 'querystring field "limit": must be at most 1000',
     });
-    const batches = await t.call('GET', '/api/v1/batches?limit=0');
+    const batches = await t.call<{ message: string }>('GET', '/api/v1/batches?limit=0');
     expect(batches.body.message).toMatch(/"limit": must be at least 1/);
-    const items = await t.call('GET', '/api/v1/items?limit=ten');
+    const items = await t.call<{ message: string }>('GET', '/api/v1/items?limit=ten');
     expect(items.body.message).toMatch(/"limit": must be a whole number/);
   });
 
   it('accepts an action route with content-type application/json and no body', async () => {
-    const group = await t.call('POST', '/api/v1/groups', { name: 'Living room' });
-    const player = await t.call('POST', '/api/v1/players', {
+    const group = await t.call<{ id: number }>('POST', '/api/v1/groups', { name: 'Living room' });
+    const player = await t.call<{ id: number }>('POST', '/api/v1/players', {
       name: 'Nobody home',
       groupId: group.body.id,
       host: '127.0.0.1',
@@ -47,7 +47,7 @@ describe('API details', () => {
   });
 
   it('answers a route that needs a body, sent empty, in words and without a framework error code', async () => {
-    const answer = await t.call('POST', '/api/v1/libraries', undefined, {
+    const answer = await t.call<{ error: string; message: string }>('POST', '/api/v1/libraries', undefined, {
       headers: { 'content-type': 'application/json' },
     });
     expect(answer.status).toBe(400);
@@ -77,6 +77,6 @@ describe('API details', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;
     };
-    expect((await t.call('GET', '/api/v1/status')).body.version).toBe(pkg.version);
+    expect((await t.call<{ version: string }>('GET', '/api/v1/status')).body.version).toBe(pkg.version);
   });
 });

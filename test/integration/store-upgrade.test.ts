@@ -59,14 +59,12 @@ describe.each(RELEASES)('a database written by release %s', (release) => {
     const store = await openStore({ dataDir: dir });
     try {
       const count = async (table: 'libraries' | 'players' | 'items' | 'jobs' | 'job_steps') =>
-        Number(
-          (
-            await store.db
-              .selectFrom(table)
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+        (
+          await store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n;
       expect(await count('libraries')).toBe(2);
       expect(await count('players')).toBe(2);
       expect(await count('items')).toBe(8);
