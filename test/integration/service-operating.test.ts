@@ -2,7 +2,7 @@
  * What an operator reads about a running service: a job's evidence never claims more time in Kodi than the job
  * took, and closing the Kodi connections on stop is logged as the ordinary event it is (info, not a warning).
  */
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests read JSON answers loosely */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-assignment -- tests read JSON answers loosely */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
