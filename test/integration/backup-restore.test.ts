@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { createBackup, listBackups, scheduleBackups } from '../../src/store/backup.js';
+import { migrations } from '../../src/store/migrations/index.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -97,7 +98,7 @@ describe('backup and restore', () => {
     expect(made?.manifest).toMatchObject({
       reason: 'manual',
       database: 'sqlite',
-      migrations: ['0001_initial'],
+      migrations: migrations.map((m) => m.id),
     });
 
     // Changes after the backup: a second library, the first one gone, another setting.
