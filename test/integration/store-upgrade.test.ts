@@ -1,8 +1,9 @@
 /**
  * Upgrades never ask anyone to delete their data: test/fixtures/db/ holds a SQLite database written by each
- * release (kodi-sync-0.1.0.db: demo mode's libraries, groups, players, mappings, 8 items, 16 verified jobs with
- * their steps), and the newest code must open it, migrate it forward and serve its data. A database written by a
- * newer release is refused with a message, and left untouched.
+ * release (demo mode's libraries, groups, players, mappings, 8 items, 16 verified jobs with their steps):
+ * kodi-sync-0.1.0.db with this release's schema, kodi-sync-0.1.0-dev.db from an earlier build (migration 0001
+ * only). The newest code must open each, migrate it forward and serve its data. A database written by a newer
+ * release is refused with a message, and its rows left as they were.
  *
  * Cutting a release: run `kodi-sync serve --data-dir /tmp/fx` until demo mode has verified 16/16, stop it, then
  * `VACUUM INTO 'test/fixtures/db/kodi-sync-<version>.db'` and add the file to RELEASES below.
@@ -19,7 +20,7 @@ import { startService } from '../../src/service.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { openStore, SQLITE_FILE_NAME } from '../../src/store/index.js';
 
-const RELEASES = ['0.1.0'];
+const RELEASES = ['0.1.0-dev', '0.1.0'];
 const fixture = (release: string) =>
   fileURLToPath(new URL(`../fixtures/db/kodi-sync-${release}.db`, import.meta.url));
 
