@@ -10,6 +10,14 @@ mkdir -p .tmp
 [ -d node_modules ] || npm ci
 bash scripts/kodi-testbed/kodi-testbed.sh install || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-services.sh || { echo "0 passed, 1 failed"; exit 1; }
+# The install test checks docs/kodi-sync.service with systemd-analyze (Debian package systemd; absent in containers).
+if ! command -v systemd-analyze >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y systemd
+  else
+    echo "systemd-analyze is missing: run as root once, or apt-get install systemd"; echo "0 passed, 1 failed"; exit 1
+  fi
+fi
 
 checks_failed=0
 npx tsc --noEmit -p . || checks_failed=$((checks_failed + 1))

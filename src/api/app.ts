@@ -51,6 +51,7 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     forceCloseConnections: true,
     trustProxy: true,
   });
+  acceptEmptyJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -116,4 +117,22 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     { prefix: deps.urlBase },
   );
   return app.withTypeProvider<ZodTypeProvider>();
+}
+
+/**
+ * `content-type: application/json` with no body (curl -H … -X POST, some HTTP clients on action routes such as
+ * POST /players/1/test) counts as no body: routes without one accept it, routes that need one say which field is
+ * missing. Any other body goes through fastify's own JSON parser (prototype-poisoning protection included).
+ */
+function acceptEmptyJsonBody(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
 }

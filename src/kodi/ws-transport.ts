@@ -319,7 +319,14 @@ export class WsTransport {
     this.isUp = false;
     this.failPending(`${this.kodi}: the WebSocket closed (code ${code})`);
     if (wasUp) {
-      this.options.logger.warn({ kodi: this.endpoint.name, code }, 'WebSocket disconnected');
+      if (this.stopping || cleanClose(code, this.lastError)) {
+        this.options.logger.info({ kodi: this.endpoint.name, code }, 'WebSocket closed');
+      } else {
+        this.options.logger.warn(
+          { kodi: this.endpoint.name, code, err: this.lastError },
+          'WebSocket connection lost',
+        );
+      }
       this.options.onConnectionChange(false);
     }
     if (!this.stopping) this.scheduleReconnect();
@@ -334,4 +341,13 @@ export class WsTransport {
     // A forgotten client must not keep the process alive just to reconnect.
     this.reconnectTimer.unref();
   }
+}
+
+/**
+ * A close either side meant: a normal close frame (1000, 1001 going away), or Kodi's own close, whose malformed
+ * frame `ws` reports as an invalid UTF-8 sequence before code 1006 (real-kodi.md §1). Anything else is a loss.
+ */
+function cleanClose(code: number, lastError: string | undefined): boolean {
+  if (code === 1000 || code === 1001) return true;
+  return code === 1006 && lastError !== undefined && /invalid UTF-8 sequence/i.test(lastError);
 }

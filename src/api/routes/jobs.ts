@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Job, JobWithSteps } from '../../queue/types.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
-import { errors, Id, IdParams } from './common.js';
+import { errors, Id, IdParams, Limit } from './common.js';
 
 const STATES = ['queued', 'running', 'deferred', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -22,7 +22,7 @@ const JobQuery = z.object({
   batch: Id.optional(),
   batchId: Id.optional().describe('Same as batch'),
   item: Id.optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional(),
+  limit: Limit(1000).optional(),
   before: Id.optional().describe('Page: jobs with a smaller id'),
 });
 
@@ -159,7 +159,7 @@ export function registerJobRoutes(app: ApiApp, deps: ApiDeps): void {
       schema: {
         tags: btags,
         summary: 'Recent batches with their progress',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+        querystring: z.object({ limit: Limit(200).optional() }),
         response: { 200: z.array(BatchOut), ...errors },
       },
     },

@@ -30,7 +30,16 @@ const UI_PLACEHOLDER = `<!doctype html><html><head><meta charset="utf-8"><title>
 export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
   app.get(
     '/ping',
-    { config: { auth: 'none' }, schema: { hide: true, response: { 200: Ping, 500: Ping } } },
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['system'],
+        summary:
+          'Health check, no API key needed (the *arr shape): 200 OK, 500 when the database cannot be read',
+        security: [],
+        response: { 200: Ping, 500: Ping },
+      },
+    },
     async (request, reply) => {
       try {
         await sql`select 1`.execute(deps.store.db);
@@ -76,8 +85,19 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
     },
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const text = await deps.metrics.registry.metrics();
-    return reply.type(deps.metrics.registry.contentType).send(text);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['system'],
+        summary:
+          'Prometheus metrics (text exposition format); needs the API key, e.g. ?apikey= in a scrape config',
+        produces: ['text/plain'],
+      },
+    },
+    async (_request, reply) => {
+      const text = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(text);
+    },
+  );
 }
