@@ -37,7 +37,7 @@ describe.skipIf(!realKodiAvailable()).each(['ignore', 'default'] as const)(
             (e: unknown) => e,
           );
           expect(error).toBeInstanceOf(TransientError);
-          expect(String((error as Error).message)).toMatch(/stopped answering/);
+          expect((error as Error).message).toMatch(/stopped answering/);
           expect(downAt[0]).toBeDefined();
           expect((downAt[0] ?? Infinity) - frozenAt).toBeLessThan(30_000);
           process.kill(kodi.pid, 'SIGCONT');
