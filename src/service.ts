@@ -8,14 +8,14 @@ import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
 import { ensureApiKey } from './api/api-key.js';
 import { createMetrics } from './api/metrics.js';
-import { PlayerMonitor } from './api/player-monitor.js';
 import type { Config } from './config/load.js';
 import { createServiceLogger } from './config/logging.js';
 import { maskedConfig } from './config/mask.js';
 import { SecretRegistry } from './config/secrets.js';
 import type { DemoStatus } from './api/deps.js';
-import { watchForNotifications } from './api/watchers.js';
+import { watchForNotifications } from './notify/job-watcher.js';
 import { createNotifier, defaultAgents } from './notify/index.js';
+import { countJobsByState } from './queue/index.js';
 import { JobQueue } from './queue/queue.js';
 import { Worker } from './queue/worker.js';
 import {
@@ -27,6 +27,7 @@ import {
 } from './store/index.js';
 import { createSyncJobHandler, SYNC_JOB_KIND } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
+import { PlayerMonitor } from './sync/player-monitor.js';
 import { createSyncStore } from './sync/store-port.js';
 import { syncJobPayload } from './sync/submit.js';
 import type { SyncPlayer } from './sync/types.js';
@@ -142,14 +143,7 @@ export async function startService(
 
     const groupNames = new Map<number, string>();
     const metrics = createMetrics({
-      jobCountsByState: async () => {
-        const rows = await store.db
-          .selectFrom('jobs')
-          .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
-          .groupBy('state')
-          .execute();
-        return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-      },
+      jobCountsByState: () => countJobsByState(store),
       players: () =>
         players.states().map((s) => ({
           player: s.name,
@@ -195,7 +189,9 @@ export async function startService(
       queue,
       players,
       notifier,
-      metrics,
+      onJobFinished: (job, seconds) => {
+        metrics.jobDuration.observe({ kind: job.kind, outcome: job.state }, seconds);
+      },
       logger,
       groupName: (id) => groupNames.get(id) ?? `#${id}`,
       scrub: (text) => secrets.scrub(text),

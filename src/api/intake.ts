@@ -3,9 +3,9 @@
  * is written to the activity log FIRST (durable before acknowledged, DESIGN §2.7 — Radarr/Sonarr never
  * resend), then the item events become a batch of jobs, then the receipt's outcome is recorded.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { FolderDelete } from './webhooks/item-event.js';
-import { createActivity, updateActivity, type Database } from '../store/index.js';
+import { createActivity, listPublishedItemsUnder, updateActivity, type Database } from '../store/index.js';
 import type { ItemEvent } from '../sync/events.js';
 import { submitItemEvents, type SubmitResult } from '../sync/submit.js';
 import { errorMessage, ValidationError } from '../util/errors.js';
@@ -59,7 +59,7 @@ export async function submitRecorded(
 
 /**
  * A movie or series deleted with its files names only its folder: one `delete` per item Kodi Sync knows below
- * that folder (compared exactly; the LIKE only narrows, `%`/`_` escaped).
+ * that folder.
  */
 export async function expandFolderDeletes(
   db: Kysely<Database>,
@@ -67,22 +67,18 @@ export async function expandFolderDeletes(
 ): Promise<ItemEvent[]> {
   const events: ItemEvent[] = [];
   for (const d of deletes) {
-    const pattern = `${d.folder.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const rows = await db
-      .selectFrom('items')
-      .select(['path', 'kind', 'season', 'episode', 'library_id'])
-      .where('kind', '=', d.kind === 'movie' ? 'movie' : 'episode')
-      .where('state', '=', 'published')
-      .where(sql<boolean>`path like ${pattern} escape '\\'`)
-      .execute();
-    for (const row of rows.filter((r) => r.path.startsWith(d.folder))) {
+    for (const item of await listPublishedItemsUnder(
+      db,
+      d.folder,
+      d.kind === 'movie' ? 'movie' : 'episode',
+    )) {
       events.push({
         action: 'delete',
-        kind: row.kind,
-        path: row.path,
-        ...(row.library_id !== null && { libraryId: row.library_id }),
-        ...(row.season !== null && { season: row.season }),
-        ...(row.episode !== null && { episode: row.episode }),
+        kind: item.kind,
+        path: item.path,
+        ...(item.libraryId !== null && { libraryId: item.libraryId }),
+        ...(item.season !== null && { season: item.season }),
+        ...(item.episode !== null && { episode: item.episode }),
       });
     }
   }

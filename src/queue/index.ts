@@ -34,6 +34,7 @@ export { Worker, type JobContext, type JobHandler, type WorkerOptions } from './
 export { DEFAULT_BACKOFF, backoffDelay, nextRetryAt, type BackoffPolicy } from './backoff.js';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './admin.js';
 export { NOTIFY_CHANNEL } from './events.js';
+export { countJobsByState, listRecentBatchIds, runningJobInLane } from './reads.js';
 export type { PayloadSchema } from './enqueue.js';
 export type { StepInput } from './outcome.js';
 export type * from './types.js';

@@ -3,7 +3,7 @@
  * each re-publish). An item is identified by its manager path, plus season/episode for the episodes of a
  * multi-episode file.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { NotFoundError } from '../util/errors.js';
 import { getLibrary } from './libraries.js';
 import { optionalInt, optionalText, requireInt, requireOneOf, requireText, uniqueField } from './rows.js';
@@ -177,4 +177,24 @@ export async function updateItem(db: Kysely<Database>, id: number, patch: Partia
 export async function deleteItem(db: Kysely<Database>, id: number): Promise<void> {
   const result = await db.deleteFrom('items').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new NotFoundError('item', id);
+}
+
+/**
+ * Published items of `kind` whose path lies below `folder` (compared exactly; the LIKE only narrows, `%`/`_`
+ * escaped) — what a Radarr/Sonarr "folder deleted" names.
+ */
+export async function listPublishedItemsUnder(
+  db: Kysely<Database>,
+  folder: string,
+  kind: ItemKind,
+): Promise<Item[]> {
+  const pattern = `${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .selectFrom('items')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('state', '=', 'published')
+    .where(sql<boolean>`path like ${pattern} escape '\\'`)
+    .execute();
+  return rows.map(toItem).filter((item) => item.path.startsWith(folder));
 }

@@ -191,6 +191,13 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+export interface UiSessionsTable {
+  token_sha256: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   libraries: LibrariesTable;
   player_groups: PlayerGroupsTable;
@@ -207,4 +214,5 @@ export interface Database {
   notification_channels: NotificationChannelsTable;
   activity: ActivityTable;
   settings: SettingsTable;
+  ui_sessions: UiSessionsTable;
 }

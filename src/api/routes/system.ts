@@ -2,8 +2,8 @@
  * System routes: the anonymous health check /ping (the *arr shape), the service status, Prometheus
  * /metrics, the OpenAPI document and the placeholder page where the web UI will live.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { checkDatabase, countPlayers } from '../../store/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -33,7 +33,7 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
     { config: { auth: 'none' }, schema: { hide: true, response: { 200: Ping, 500: Ping } } },
     async (request, reply) => {
       try {
-        await sql`select 1`.execute(deps.store.db);
+        await checkDatabase(deps.store.db);
         return { status: 'OK' as const };
       } catch (error) {
         request.log.error({ err: error }, 'ping: database read failed');
@@ -60,16 +60,13 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
       },
     },
     async () => {
-      const players = await deps.store.db
-        .selectFrom('players')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
+      const players = await countPlayers(deps.store.db);
       const demo = deps.demo();
       return {
         version: deps.version,
         startedAt: deps.startedAt,
         database: deps.store.dialect,
-        players: Number(players.n),
+        players,
         demo:
           demo.hint === undefined ? { running: demo.running } : { running: demo.running, hint: demo.hint },
       };

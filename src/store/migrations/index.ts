@@ -3,6 +3,7 @@
  */
 import type { Kysely } from 'kysely';
 import { initial } from './0001_initial.js';
+import { uiSessions } from './0002_ui_sessions.js';
 
 export interface Migration {
   /** Sorts and identifies the migration: `NNNN_what`. */
@@ -10,4 +11,4 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, uiSessions];
