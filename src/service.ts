@@ -1,6 +1,6 @@
 /**
  * startService: everything `kodi-sync serve` runs in one process — store, queue, workers, the pool of Kodi
- * clients, live player state, notifications, the HTTP API and demo mode — and the graceful stop that takes
+ * clients, live player state, notifications, the HTTP API with the web UI, and demo mode — and the graceful stop that takes
  * it down in order (stop taking work, let running jobs finish or return them, close every Kodi WebSocket
  * with a handshake — DESIGN §2.9 — then the database and the log).
  */
@@ -28,6 +28,7 @@ import {
 import { createSyncJobHandler, SYNC_JOB_KIND } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';
+import { registerUi } from './ui/index.js';
 import { createSyncStore } from './sync/store-port.js';
 import { syncJobPayload } from './sync/submit.js';
 import type { SyncPlayer } from './sync/types.js';
@@ -161,7 +162,7 @@ export async function startService(
     const demo = (): DemoStatus =>
       demoStatus.running || playerCount > 0 ? demoStatus : { ...demoStatus, hint: NO_KODI_HINT };
 
-    const app = await buildApi({
+    const apiDeps = {
       version: VERSION,
       logger,
       urlBase: config.urlBase,
@@ -183,7 +184,9 @@ export async function startService(
           .catch(() => undefined);
         void players.refresh();
       },
-    });
+    };
+    const app = await buildApi(apiDeps);
+    await registerUi(app, { ...apiDeps, app, apiKeyText: () => key.key });
 
     const stopWatching = watchForNotifications({
       queue,

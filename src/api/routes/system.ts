@@ -1,6 +1,6 @@
 /**
  * System routes: the anonymous health check /ping (the *arr shape), the service status, Prometheus
- * /metrics, the OpenAPI document and the placeholder page where the web UI will live.
+ * /metrics and the OpenAPI document.
  */
 import { z } from 'zod';
 import { checkDatabase, countPlayers } from '../../store/index.js';
@@ -19,14 +19,6 @@ const Status = z
   })
   .meta({ id: 'Status' });
 
-const UI_PLACEHOLDER = `<!doctype html><html><head><meta charset="utf-8"><title>Kodi Sync</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>Kodi Sync is running</h1>
-<p>The web UI arrives in the next release. Until then use the REST API
-(<a href="api/v1/openapi.json">OpenAPI document</a>) or the <code>kodi-sync</code> command
-(<code>kodi-sync --help</code>).</p>
-</body></html>`;
-
 export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
   app.get(
     '/ping',
@@ -41,10 +33,6 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
       }
     },
   );
-
-  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
-    void reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER);
-  });
 
   app.get('/api/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
     void reply.send(app.swagger());
