@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `fast` (unit + integration against the simulator and the local databases) runs files
+// Three projects: `fast` (unit + integration against the simulator and the local databases) runs files
 // in parallel; `real-kodi` drives real headless Kodi instances, which each eat a CPU core, so its files
-// run one at a time.
+// run one at a time; `browser` drives Debian's Chromium through the web UI, one file at a time too.
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +23,16 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

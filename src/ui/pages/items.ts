@@ -50,9 +50,9 @@ function publishForm(ctx: PageContext, body: FormBody = {}, error?: ApiError, re
     class="panel"
     hx-post="${ctx.base}/ui/items/publish"
     hx-swap="outerHTML"
-    aria-labelledby="publish-title"
+    aria-labelledby="publish-heading"
   >
-    <h2 id="publish-title">Publish an item</h2>
+    <h2 id="publish-heading">Publish an item</h2>
     ${formError(error)}${result ?? ''}
     <div class="fields">
       ${selectField({
