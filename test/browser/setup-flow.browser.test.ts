@@ -121,6 +121,32 @@ describe('the web UI set up from nothing', () => {
     expect(kodi.sim.movies().map((m) => m.title)).toContain('The Matrix');
   });
 
+  it('republishes and deletes the item from its page; the delete is verified absent', async () => {
+    await page.getByRole('button', { name: 'Republish' }).click();
+    await page.getByText('Republish: 1 job(s) queued').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete from Kodi' }).click();
+    await page.getByText('Delete: 1 job(s) queued').waitFor();
+    await page.getByText('verified absent').waitFor({ timeout: 20_000 });
+    expect(kodi.sim.movies().map((m) => m.title)).not.toContain('The Matrix');
+  });
+
+  it('adds a notification channel (a toast on the Kodi) and its Test reaches the Kodi', async () => {
+    await page.goto(`${service.url}/setup`);
+    await page.fill('#channel-name', 'On the TV');
+    await page.selectOption('#channel-type', 'kodi-toast');
+    await page.fill('#channel-settings', '{"displayTimeMs": "long"}');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.locator('#channel-settings-error').waitFor();
+    expect(await page.getAttribute('#channel-settings', 'aria-invalid')).toBe('true');
+    await page.fill('#channel-settings', '{}');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByText('Channel "On the TV" added.').waitFor();
+    await page.getByRole('button', { name: 'Test On the TV' }).click();
+    await page.locator('#notifications .success[role="status"]', { hasText: /sent|Living room/i }).waitFor();
+    expect(kodi.sim.toasts.length).toBeGreaterThan(0);
+  });
+
   it('refuses a state change made with the session cookie but without the CSRF token', async () => {
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const forged = await fetch(`${service.url}/api/v1/libraries`, {
