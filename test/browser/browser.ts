@@ -39,9 +39,27 @@ export async function signIn(page: Page, baseUrl: string, apiKey: string): Promi
   await page.waitForURL(`${baseUrl}/`);
 }
 
+// Code run inside the page is passed as text: the project compiles for Node without the DOM typings.
+
 /** How far the page scrolls sideways (0 = not at all). */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}
+
+/** Marks the loaded document; `sameDocument` is true until the page is reloaded or left. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate('window.kodiSyncTestMark = true');
+}
+
+export async function sameDocument(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>('window.kodiSyncTestMark === true');
+}
+
+/** The focused element's text, and whether it sits in the main landmark. */
+export async function focused(page: Page): Promise<{ text: string; inMain: boolean }> {
+  return page.evaluate<{ text: string; inMain: boolean }>(
+    '({ text: document.activeElement?.textContent ?? "", inMain: document.activeElement?.closest("main") != null })',
+  );
 }
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -56,19 +74,12 @@ export interface AxeViolation {
 /** axe-core's WCAG 2.1 A/AA rules on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    interface AxeResult {
-      violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-    }
-    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<AxeResult> } }).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => ({
+  return page.evaluate<AxeViolation[]>(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((result) => result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-    }));
-  });
+    })))`);
 }

@@ -2,11 +2,12 @@
  * Live updates and Retry in Chromium: the dashboard follows the Kodi's state and a failing job as they
  * happen (Server-Sent Events, no reload), and a failed job retried from the page ends verified.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests read JSON answers loosely */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
 import { startTestService, type TestService } from '../integration/api-harness.js';
-import { launchChromium, newContext, signIn } from './browser.js';
+import { launchChromium, markDocument, newContext, sameDocument, signIn } from './browser.js';
 
 const MANAGER_ROOT = '/data/media/movies';
 const MOVIE = `${MANAGER_ROOT}/Heat (1995)/Heat (1995).mkv`;
@@ -45,9 +46,7 @@ describe('the dashboard, live', () => {
     page = await (await newContext(browser)).newPage();
     await signIn(page, service.url, service.apiKey);
     await page.locator('#live-status', { hasText: 'Live' }).waitFor();
-    await page.evaluate(() => {
-      (window as unknown as { loadedOnce: boolean }).loadedOnce = true;
-    });
+    await markDocument(page);
   });
   afterAll(async () => {
     await browser.close();
@@ -55,8 +54,7 @@ describe('the dashboard, live', () => {
     await kodi.stop();
   });
 
-  const notReloaded = () =>
-    page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce === true);
+  const notReloaded = () => sameDocument(page);
 
   it('shows the Kodi connected, then playing, as it happens', async () => {
     const card = page.getByRole('article', { name: 'Bedroom Kodi' });

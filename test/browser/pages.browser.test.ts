@@ -3,6 +3,7 @@
  * no WCAG 2.1 A/AA violation (labels, contrast, landmarks, names). Also: the Tasks page carries the seed's
  * warning before the library Clean, and the page works from the keyboard alone.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- tests read JSON answers loosely */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_WARNING } from '../../src/ui/pages/tasks.js';
@@ -11,6 +12,7 @@ import { startTestService, type TestService } from '../integration/api-harness.j
 import {
   accessibilityViolations,
   DESKTOP,
+  focused,
   horizontalOverflow,
   launchChromium,
   newContext,
@@ -144,11 +146,10 @@ describe('every page, on a phone and a desktop', () => {
     const { context, page } = await signedIn(DESKTOP);
     await page.goto(`${service.url}/setup`);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect((await focused(page)).text).toBe('Skip to content');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.activeElement?.closest('main') !== null);
-    expect(focused).toBe(true);
+    expect((await focused(page)).inMain).toBe(true);
     await page.focus('#library-name');
     await page.keyboard.type('Shows');
     await page.keyboard.press('Tab');

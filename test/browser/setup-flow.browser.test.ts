@@ -3,11 +3,12 @@
  * (the key only on explicit request), setup of library, group, Kodi (Test), path mapping (test), a
  * publish from the Items page verified live; then sign out, and the API still works with the key.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- tests read JSON answers loosely */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
 import { startTestService, type TestService } from '../integration/api-harness.js';
-import { launchChromium, newContext, signIn } from './browser.js';
+import { launchChromium, markDocument, newContext, sameDocument, signIn } from './browser.js';
 
 const MANAGER_ROOT = '/data/media/movies';
 
@@ -112,11 +113,9 @@ describe('the web UI set up from nothing', () => {
     await page.getByText('Published: 1 job(s) queued').waitFor();
     await page.locator('#publish-form a', { hasText: 'item' }).click();
     await page.getByRole('heading', { name: 'The Matrix (1999)' }).waitFor();
-    await page.evaluate(() => {
-      (window as unknown as { loadedOnce: boolean }).loadedOnce = true;
-    });
+    await markDocument(page);
     await page.getByText('verified in Kodi').waitFor({ timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await sameDocument(page)).toBe(true);
     expect(await page.locator('#item-detail').textContent()).toContain(kodi.moviesRoot);
     expect(kodi.sim.movies().map((m) => m.title)).toContain('The Matrix');
   });

@@ -41,7 +41,7 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
       service.setDemoStatus({ running: true });
       process.stderr.write(
         `\nDemo mode: two simulated Kodis, ${demo.jobCount} publish job(s) in batch ${demo.batchId}. ` +
-          `Watch them at ${service.url}/api/v1/jobs?apikey=… or with \`kodi-sync jobs list\`.\n`,
+          `Watch them in the web UI at ${service.url}/ or with \`kodi-sync jobs list\`.\n`,
       );
       const counts = await followBatch(api, demo.batchId, {
         quiet: false,
@@ -56,7 +56,9 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
       service.logger.error({ err: errorMessage(error) }, 'demo mode could not start');
     }
   }
-  process.stderr.write(`Kodi Sync is running at ${service.url} — Ctrl+C stops it.\n`);
+  process.stderr.write(
+    `Kodi Sync is running at ${service.url}/ — open it and sign in with the API key. Ctrl+C stops it.\n`,
+  );
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
