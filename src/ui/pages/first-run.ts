@@ -42,7 +42,8 @@ export async function firstRunGuide(deps: UiDeps, ctx: PageContext, request: Fas
       <li>
         <strong>Add your Kodi</strong> to a group (one group per Kodi library; Kodis sharing one MySQL/MariaDB
         library go in one group), then press <em>Test</em>: it checks the connection, the login, the
-        WebSocket, the version and Kodi's video sources.${done(groups.length > 0)}
+        WebSocket, the version and Kodi's video
+        sources.${groups.length > 0 ? html` <span class="badge ok">group added</span>` : ''}
         <a href="${ctx.base}/setup#players">Setup › Kodis</a>
       </li>
       <li>

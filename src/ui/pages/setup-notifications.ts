@@ -23,12 +23,7 @@ import {
 const EXAMPLES =
   'discord {"webhookUrl":"https://discord.com/api/webhooks/…"} · ntfy {"topic":"kodi-sync"} · gotify {"serverUrl":"https://gotify.example","token":"…"} · pushover {"token":"…","user":"…"} · kodi-toast {}';
 
-export function notificationsSection(
-  _deps: UiDeps,
-  ctx: PageContext,
-  data: SetupData,
-  state?: SectionState,
-): Html {
+export function notificationsSection(ctx: PageContext, data: SetupData, state?: SectionState): Html {
   const s = stateFor(state, 'notifications');
   const body = s.body ?? {};
   const f = 'channel';

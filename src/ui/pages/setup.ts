@@ -77,7 +77,7 @@ async function setupArea(deps: UiDeps, ctx: PageContext, state?: SectionState): 
   return html`<div id="setup">
     ${librariesSection(ctx, data, state)} ${groupsSection(ctx, data, state)}
     ${playersSection(ctx, data, state)} ${mappingsSection(ctx, data, state)}
-    ${notificationsSection(deps, ctx, data, state)}
+    ${notificationsSection(ctx, data, state)}
   </div>`;
 }
 
