@@ -4,15 +4,22 @@
  * given out only on a CSRF-checked request, and user data escaped in the pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../fixtures/databases.js';
 import { startTestService, type TestService } from './api-harness.js';
 
-describe('web UI sign-in', () => {
+describe.each(DATABASE_KINDS)('web UI sign-in on %s', (kind) => {
+  let database: TestDatabase;
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService({ urlBase: '/kodi-sync' });
+    database = await createTestDatabase(kind);
+    t = await startTestService({
+      urlBase: '/kodi-sync',
+      ...(database.databaseUrl !== undefined && { databaseUrl: database.databaseUrl }),
+    });
   });
   afterAll(async () => {
     await t.stop();
+    await database.drop();
   });
 
   const login = (apiKey: string, headers: Record<string, string> = {}) =>
