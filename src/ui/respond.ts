@@ -1,5 +1,6 @@
 /** Shared by the page modules: the page context of a request and sending rendered HTML. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { maskUrlCredentials } from '../config/mask.js';
 import type { PageContext, UiDeps } from './deps.js';
 import type { Html } from './html.js';
 
@@ -20,4 +21,9 @@ export function sendHtml(reply: FastifyReply, body: Html, status = 200): Fastify
 export function queryOf(request: FastifyRequest): string {
   const at = request.url.indexOf('?');
   return at < 0 ? '' : request.url.slice(at);
+}
+
+/** Text that may hold a secret (an error, a Kodi path with `user:password@`) as the page may show it. */
+export function redact(deps: UiDeps, text: string): string {
+  return maskUrlCredentials(deps.secrets.scrub(text));
 }

@@ -100,6 +100,20 @@ describe.each(DATABASE_KINDS)('web UI sign-in on %s', (kind) => {
     }
   });
 
+  it('never shows the password inside a Kodi path (smb://user:password@…)', async () => {
+    const group = await t.call<{ id: number }>('POST', '/api/v1/groups', { name: 'Den' });
+    const mapping = await t.call('POST', '/api/v1/mappings', {
+      groupId: group.body.id,
+      managerPrefix: '/data/den',
+      kodiPrefix: 'smb://kodi:hunter2-secret@nas/den/',
+    });
+    expect(mapping.status).toBe(201);
+    const { cookie } = await session();
+    const page = await (await fetch(`${t.url}/setup`, { headers: { cookie } })).text();
+    expect(page).toContain('smb://kodi:********@nas/den/');
+    expect(page).not.toContain('hunter2-secret');
+  });
+
   it('escapes what people typed when it shows it', async () => {
     const name = '<img src=x onerror=alert(1)>';
     expect((await t.call('POST', '/api/v1/libraries', { name, kind: 'movies', rootPath: '/x' })).status).toBe(

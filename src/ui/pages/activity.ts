@@ -5,7 +5,7 @@ import { listActivities } from '../../store/index.js';
 import type { PageContext, UiDeps } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { ago, page, selectField } from '../layout.js';
-import { contextOf, sendHtml } from '../respond.js';
+import { contextOf, redact, sendHtml } from '../respond.js';
 
 const SOURCES = ['api', 'radarr', 'sonarr'] as const;
 
@@ -48,9 +48,9 @@ async function activityPage(deps: UiDeps, ctx: PageContext, request: FastifyRequ
                       <td data-label="When">${ago(a.at)}</td>
                       <td data-label="Source">${a.source}</td>
                       <td data-label="Event">${a.kind}</td>
-                      <td data-label="Summary">${deps.secrets.scrub(a.summary)}</td>
+                      <td data-label="Summary">${redact(deps, a.summary)}</td>
                       <td data-label="Outcome">
-                        ${a.outcome === null ? html`<span class="muted">pending</span>` : deps.secrets.scrub(a.outcome)}
+                        ${a.outcome === null ? html`<span class="muted">pending</span>` : redact(deps, a.outcome)}
                       </td>
                     </tr>`,
                 )}

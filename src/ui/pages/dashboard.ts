@@ -12,7 +12,7 @@ import type { PlayerLiveState } from '../../sync/player-monitor.js';
 import type { PageContext, UiDeps } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { ago, flag, liveStatus, page } from '../layout.js';
-import { contextOf, sendHtml } from '../respond.js';
+import { contextOf, redact, sendHtml } from '../respond.js';
 import { firstRunGuide } from './first-run.js';
 import { retryButton } from './job-actions.js';
 
@@ -142,9 +142,7 @@ export async function dashboardFragment(
                     html`<tr>
                       <td data-label="Job"><a href="${ctx.base}/jobs/${job.id}">#${job.id}</a></td>
                       <td data-label="Group">${groupName(job.lane)}</td>
-                      <td data-label="Message">
-                        ${deps.secrets.scrub(job.lastError ?? 'no reason recorded')}
-                      </td>
+                      <td data-label="Message">${redact(deps, job.lastError ?? 'no reason recorded')}</td>
                       <td data-label="When">${ago(job.finishedAt ?? job.updatedAt)}</td>
                       <td>${retryButton(ctx, job.id)}</td>
                     </tr>`,

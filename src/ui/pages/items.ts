@@ -18,7 +18,7 @@ import type { PageContext, UiDeps } from '../deps.js';
 import { given, numberOr, text, type FormBody } from '../form-values.js';
 import { html, type Html } from '../html.js';
 import { ago, formError, liveStatus, page, selectField, stateBadge, textField } from '../layout.js';
-import { contextOf, sendHtml } from '../respond.js';
+import { contextOf, redact, sendHtml } from '../respond.js';
 import { jobActions } from './jobs.js';
 
 interface Accepted {
@@ -135,7 +135,7 @@ async function itemsPage(deps: UiDeps, ctx: PageContext, request: FastifyRequest
                       <td data-label="Kind">${item.kind}</td>
                       <td data-label="Desired">${item.state}</td>
                       <td data-label="Revision">${item.revision}</td>
-                      <td data-label="Path"><code>${item.path}</code></td>
+                      <td data-label="Path"><code>${redact(deps, item.path)}</code></td>
                       <td data-label="Updated">${ago(item.updatedAt)}</td>
                     </tr>`,
                 )}
@@ -183,7 +183,7 @@ async function itemDetail(deps: UiDeps, ctx: PageContext, id: number): Promise<H
         <dt>Kind</dt>
         <dd>${item.kind}</dd>
         <dt>File</dt>
-        <dd><code>${item.path}</code></dd>
+        <dd><code>${redact(deps, item.path)}</code></dd>
         <dt>Revision</dt>
         <dd>${item.revision}</dd>
         <dt>Ids</dt>
@@ -227,7 +227,7 @@ async function itemDetail(deps: UiDeps, ctx: PageContext, id: number): Promise<H
                   <td data-label="Verified">${verification(groupId)}</td>
                   <td data-label="Kodi id">${row?.kodiId ?? '—'}</td>
                   <td data-label="Kodi file">
-                    ${row?.kodiFile === null || row?.kodiFile === undefined ? '—' : html`<code>${deps.secrets.scrub(row.kodiFile)}</code>`}
+                    ${row?.kodiFile === null || row?.kodiFile === undefined ? '—' : html`<code>${redact(deps, row.kodiFile)}</code>`}
                   </td>
                   <td data-label="When">${ago(row?.verifiedAt ?? null)}</td>
                 </tr>`;

@@ -6,7 +6,7 @@ import { listPlayerGroups } from '../../store/index.js';
 import type { PageContext, UiDeps } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { ago, liveStatus, page, selectField, stateBadge, textField } from '../layout.js';
-import { contextOf, queryOf, sendHtml } from '../respond.js';
+import { contextOf, queryOf, redact, sendHtml } from '../respond.js';
 import { cancelButton, retryButton } from './job-actions.js';
 
 const STATES = ['queued', 'running', 'deferred', 'succeeded', 'failed', 'cancelled'] as const;
@@ -75,9 +75,7 @@ async function jobsTable(deps: UiDeps, ctx: PageContext, request: FastifyRequest
                     <td data-label="Item">${itemLabel(ctx, job)}</td>
                     <td data-label="Tries">${job.attempts}</td>
                     <td data-label="Updated">${ago(job.updatedAt)}</td>
-                    <td data-label="Message">
-                      ${job.lastError === null ? '' : deps.secrets.scrub(job.lastError)}
-                    </td>
+                    <td data-label="Message">${job.lastError === null ? '' : redact(deps, job.lastError)}</td>
                     <td>${jobActions(ctx, job)}</td>
                   </tr>`,
               )}
@@ -117,7 +115,7 @@ async function jobDetail(deps: UiDeps, ctx: PageContext, id: number): Promise<Ht
   const job = await deps.queue.getJob(id);
   const groups = await listPlayerGroups(deps.store.db);
   const group = groups.find((g) => g.id === job.lane)?.name ?? String(job.lane);
-  const scrub = (text: string) => deps.secrets.scrub(text);
+  const scrub = (text: string) => redact(deps, text);
   return html`<div
     id="job-detail"
     data-live

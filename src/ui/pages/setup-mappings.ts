@@ -2,6 +2,7 @@
  * Setup › Path mappings: the manager's folder → the same folder as Kodi sees it, per group, and a test
  * that maps a manager path and asks a member Kodi whether it can list it.
  */
+import { maskUrlCredentials } from '../../config/mask.js';
 import { callApi } from '../api-call.js';
 import type { PageContext } from '../deps.js';
 import { numberOr, text } from '../form-values.js';
@@ -85,7 +86,7 @@ export function mappingsSection(ctx: PageContext, data: SetupData, state?: Secti
                     html`<tr>
                       <td data-label="Group">${groupName(m.groupId)}</td>
                       <td data-label="Manager folder"><code>${m.managerPrefix}</code></td>
-                      <td data-label="Kodi folder"><code>${m.kodiPrefix}</code></td>
+                      <td data-label="Kodi folder"><code>${maskUrlCredentials(m.kodiPrefix)}</code></td>
                       <td>
                         <button
                           type="button"
@@ -108,7 +109,7 @@ export function mappingsSection(ctx: PageContext, data: SetupData, state?: Secti
         <div class="fields">
           ${selectField({ form: 'mapping', name: 'groupId', label: 'Group', value: text(body, 'groupId') ?? '', options: groups, error: testing ? undefined : s.error })}
           ${textField({ form: 'mapping', name: 'managerPrefix', label: 'Manager folder', value: testing ? '' : (text(body, 'managerPrefix') ?? ''), placeholder: '/data/media/movies', error: testing ? undefined : s.error })}
-          ${textField({ form: 'mapping', name: 'kodiPrefix', label: 'Kodi folder', value: testing ? '' : (text(body, 'kodiPrefix') ?? ''), placeholder: 'smb://nas/movies/', error: testing ? undefined : s.error })}
+          ${textField({ form: 'mapping', name: 'kodiPrefix', label: 'Kodi folder', value: testing ? '' : maskUrlCredentials(text(body, 'kodiPrefix') ?? ''), placeholder: 'smb://nas/movies/', error: testing ? undefined : s.error })}
         </div>
         <button type="submit">Add mapping</button>
       </form>
