@@ -79,6 +79,7 @@ describe('the dashboard, live', () => {
     const failure = page.locator('tr', { has: page.getByRole('link', { name: `#${jobId}` }) });
     await failure.waitFor({ timeout: 20_000 });
     expect(await failure.textContent()).toMatch(/mapping/i);
+    await page.getByRole('button', { name: `Retry failed in batch ${answer.body.batchId}` }).waitFor();
     expect(await notReloaded()).toBe(true);
   });
 

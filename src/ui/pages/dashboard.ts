@@ -14,7 +14,7 @@ import { html, type Html } from '../html.js';
 import { ago, flag, liveStatus, page } from '../layout.js';
 import { contextOf, redact, sendHtml } from '../respond.js';
 import { firstRunGuide } from './first-run.js';
-import { retryButton } from './job-actions.js';
+import { batchButton, retryButton } from './job-actions.js';
 
 const QUEUE_STATES = ['queued', 'running', 'deferred', 'failed', 'succeeded'] as const;
 
@@ -60,6 +60,15 @@ function batchRow(ctx: PageContext, batch: BatchProgress, groupName: (id: number
       )}
     </td>
     <td data-label="Started">${ago(batch.createdAt)}</td>
+    <td>
+      ${
+        open > 0
+          ? batchButton(ctx, batch.batchId, 'cancel')
+          : batch.failed > 0
+            ? batchButton(ctx, batch.batchId, 'retry')
+            : ''
+      }
+    </td>
   </tr>`;
 }
 
@@ -115,6 +124,7 @@ export async function dashboardFragment(
                   <th>State</th>
                   <th>Verified per group</th>
                   <th>Started</th>
+                  <th><span class="muted">Action</span></th>
                 </tr>
               </thead>
               <tbody>

@@ -31,7 +31,46 @@ export function cancelButton(ctx: PageContext, jobId: number): Html {
   </button>`;
 }
 
+export function batchButton(ctx: PageContext, batchId: number, action: 'retry' | 'cancel'): Html {
+  const label = action === 'retry' ? 'Retry failed' : 'Cancel';
+  return html`<button
+    type="button"
+    class="${action === 'retry' ? '' : 'danger'}"
+    hx-post="${ctx.base}/ui/batches/${batchId}/${action}"
+    hx-swap="outerHTML"
+    aria-label="${label} in batch ${batchId}"
+  >
+    ${label}
+  </button>`;
+}
+
 export function registerJobActions(app: ApiApp, deps: UiDeps): void {
+  for (const action of ['retry', 'cancel'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/ui/batches/:id/${action}`,
+      { config: { auth: 'page' }, schema: { hide: true } },
+      async (request, reply) => {
+        const answer = await callApi<{ retried?: number; cancelled?: number; requested?: number }>(
+          deps,
+          request,
+          'POST',
+          `/api/v1/batches/${encodeURIComponent(request.params.id)}/${action}`,
+        );
+        if (!answer.ok)
+          return sendHtml(reply, html`<span class="error" role="alert">${answer.error.message}</span>`);
+        const n =
+          action === 'retry'
+            ? (answer.body.retried ?? 0)
+            : (answer.body.cancelled ?? 0) + (answer.body.requested ?? 0);
+        return sendHtml(
+          reply,
+          html`<span class="badge ok" role="status"
+            >${action === 'retry' ? `${n} queued again` : `${n} cancelled`}</span
+          >`,
+        );
+      },
+    );
+  }
   for (const action of ['retry', 'cancel'] as const) {
     app.post<{ Params: { id: string } }>(
       `/ui/jobs/:id/${action}`,
