@@ -93,6 +93,16 @@ describe('the web UI set up from nothing', () => {
       'OK Video sources',
     ]);
 
+    // Edit in place: a bad port is refused with the API's words under that field, then fixed.
+    await page.getByText('Edit Living room Kodi').click();
+    await page.fill('#player-1-httpPort', '99999');
+    await page.getByRole('button', { name: 'Save Living room Kodi' }).click();
+    const portError = await page.locator('#player-1-httpPort-error').textContent();
+    expect(portError).toMatch(/httpPort.*1–65535/);
+    await page.fill('#player-1-httpPort', String(kodi.endpoint.httpPort));
+    await page.getByRole('button', { name: 'Save Living room Kodi' }).click();
+    await page.getByText('Kodi "Living room Kodi" saved.').waitFor();
+
     await page.fill('#mapping-managerPrefix', MANAGER_ROOT);
     await page.fill('#mapping-kodiPrefix', kodi.moviesRoot);
     await page.getByRole('button', { name: 'Add mapping' }).click();

@@ -3,11 +3,12 @@
  * WebSocket, version, sources). The password is write-only: the page only says whether one is set.
  */
 import type { FastifyRequest } from 'fastify';
+import type { PublicPlayer } from '../../store/index.js';
 import { callApi } from '../api-call.js';
 import type { PageContext, UiDeps } from '../deps.js';
-import { numberOr, text } from '../form-values.js';
+import { checked, numberOr, text } from '../form-values.js';
 import { html, type Html } from '../html.js';
-import { flag, formError, selectField, textField } from '../layout.js';
+import { checkboxField, flag, formError, selectField, textField } from '../layout.js';
 import {
   notice,
   posts,
@@ -33,7 +34,10 @@ const CHECK_NAMES: Record<string, string> = {
 
 export function playersSection(ctx: PageContext, data: SetupData, state?: SectionState): Html {
   const s = stateFor(state, 'players');
-  const body = s.body ?? {};
+  // A refused edit belongs to its player's row, not to the "Add a Kodi" form.
+  const adding = s.body === undefined || text(s.body, 'editId') === undefined;
+  const body = adding ? (s.body ?? {}) : {};
+  const addError = adding ? s.error : undefined;
   const f = 'player';
   const groupName = (id: number) => data.groups.find((g) => g.id === id)?.name ?? `#${id}`;
   return sectionBox(
@@ -90,6 +94,7 @@ export function playersSection(ctx: PageContext, data: SetupData, state?: Sectio
                         </button>
                       </div>
                       <div id="player-test-${p.id}" aria-live="polite"></div>
+                      ${editForm(ctx, p, s)}
                     </td>
                   </tr>`;
                 })}
@@ -98,20 +103,48 @@ export function playersSection(ctx: PageContext, data: SetupData, state?: Sectio
       }
       <form ${posts(ctx, 'players')} aria-label="Add a Kodi">
         <h3>Add a Kodi</h3>
-        ${formError(s.error)}${s.notice ?? ''}
+        ${formError(addError)}${s.notice ?? ''}
         ${data.groups.length === 0 ? html`<p class="muted">Add a group first.</p>` : ''}
         <div class="fields">
-          ${selectField({ form: f, name: 'groupId', label: 'Group', value: text(body, 'groupId') ?? '', options: data.groups.map((g) => [String(g.id), g.name] as const), error: s.error })}
-          ${textField({ form: f, name: 'name', label: 'Name', value: text(body, 'name') ?? '', placeholder: 'Living room', error: s.error })}
-          ${textField({ form: f, name: 'host', label: 'Host or IP address', value: text(body, 'host') ?? '', placeholder: '192.168.1.20', error: s.error })}
-          ${textField({ form: f, name: 'httpPort', label: 'Web server port', value: text(body, 'httpPort') ?? '8080', error: s.error })}
-          ${textField({ form: f, name: 'wsPort', label: 'WebSocket port (empty: HTTP only)', value: text(body, 'wsPort') ?? '9090', error: s.error })}
-          ${textField({ form: f, name: 'username', label: 'User name', value: text(body, 'username') ?? '', autocomplete: 'off', error: s.error })}
-          ${textField({ form: f, name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', hint: 'Stored for Kodi only; never shown again.', error: s.error })}
+          ${selectField({ form: f, name: 'groupId', label: 'Group', value: text(body, 'groupId') ?? '', options: data.groups.map((g) => [String(g.id), g.name] as const), error: addError })}
+          ${textField({ form: f, name: 'name', label: 'Name', value: text(body, 'name') ?? '', placeholder: 'Living room', error: addError })}
+          ${textField({ form: f, name: 'host', label: 'Host or IP address', value: text(body, 'host') ?? '', placeholder: '192.168.1.20', error: addError })}
+          ${textField({ form: f, name: 'httpPort', label: 'Web server port', value: text(body, 'httpPort') ?? '8080', error: addError })}
+          ${textField({ form: f, name: 'wsPort', label: 'WebSocket port (empty: HTTP only)', value: text(body, 'wsPort') ?? '9090', error: addError })}
+          ${textField({ form: f, name: 'username', label: 'User name', value: text(body, 'username') ?? '', autocomplete: 'off', error: addError })}
+          ${textField({ form: f, name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', hint: 'Stored for Kodi only; never shown again.', error: addError })}
         </div>
         <button type="submit">Add Kodi</button>
       </form>`,
   );
+}
+
+/** Edit in place: open when it was just refused, with the API's error under the field. */
+function editForm(ctx: PageContext, p: PublicPlayer, s: Partial<SectionState>): Html {
+  const mine = s.body !== undefined && text(s.body, 'editId') === String(p.id);
+  const body = mine ? (s.body ?? {}) : {};
+  const error = mine ? s.error : undefined;
+  const f = `player-${p.id}`;
+  const value = (name: string, current: string | number | null) =>
+    mine ? (text(body, name) ?? '') : (current ?? '');
+  const t = html;
+  return t`<details${mine ? t` open` : ''}>
+<summary>Edit ${p.name}</summary>
+<form ${posts(ctx, `players/${p.id}/edit`)} aria-label="Edit ${p.name}">
+<input type="hidden" name="editId" value="${p.id}">
+${formError(error)}
+<div class="fields">
+${textField({ form: f, name: 'name', label: 'Name', value: value('name', p.name), error })}
+${textField({ form: f, name: 'host', label: 'Host or IP address', value: value('host', p.host), error })}
+${textField({ form: f, name: 'httpPort', label: 'Web server port', value: value('httpPort', p.httpPort), error })}
+${textField({ form: f, name: 'wsPort', label: 'WebSocket port (empty: HTTP only)', value: value('wsPort', p.wsPort), error })}
+${textField({ form: f, name: 'username', label: 'User name', value: value('username', p.username), error })}
+${textField({ form: f, name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: p.hasPassword ? 'Empty keeps the stored one.' : 'None stored.', error })}
+</div>
+${checkboxField({ form: f, name: 'enabled', label: 'Enabled', checked: mine ? checked(body, 'enabled') : p.enabled })}
+<button type="submit">Save ${p.name}</button>
+</form>
+</details>`;
 }
 
 export async function renderPlayerTest(deps: UiDeps, request: FastifyRequest, id: string): Promise<Html> {
@@ -149,6 +182,22 @@ export const playerRequests: Record<string, SectionRequest> = {
           section: 'players',
           notice: notice(`Kodi "${text(body, 'name') ?? ''}" added. Press Test to check it.`),
         }
+      : { section: 'players', body: typed, error: answer.error };
+  },
+  'players/edit': async (deps, request, body, id) => {
+    const password = text(body, 'password');
+    const answer = await callApi(deps, request, 'PUT', `/api/v1/players/${encodeURIComponent(id ?? '')}`, {
+      name: text(body, 'name') ?? '',
+      host: text(body, 'host') ?? '',
+      httpPort: numberOr(body, 'httpPort') ?? '',
+      wsPort: text(body, 'wsPort') === undefined ? null : numberOr(body, 'wsPort'),
+      username: text(body, 'username') ?? null,
+      enabled: checked(body, 'enabled'),
+      ...(password !== undefined && { password }),
+    });
+    const { password: _password, ...typed } = body;
+    return answer.ok
+      ? { section: 'players', notice: notice(`Kodi "${text(body, 'name') ?? ''}" saved.`) }
       : { section: 'players', body: typed, error: answer.error };
   },
   'players/delete': async (deps, request, _body, id) => {
