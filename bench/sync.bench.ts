@@ -32,12 +32,14 @@ import {
   openStore,
   setGroupLibraries,
 } from '../src/store/index.js';
-import { createSyncJobHandler, SYNC_JOB_KIND } from '../src/sync/handler.js';
+import { createSyncJobHandler } from '../src/sync/handler.js';
+import { SYNC_JOB_KIND, syncJobKind } from '../src/sync/job-contract.js';
 import { KodiPool } from '../src/sync/kodi-pool.js';
+import { videoLibraryPort } from '../src/sync/library-port.js';
 import { findByFile } from '../src/sync/lookup.js';
 import { StepRecorder } from '../src/sync/steps.js';
 import { createSyncStore } from '../src/sync/store-port.js';
-import { submitItemEvents, syncJobPayload } from '../src/sync/submit.js';
+import { submitItemEvents } from '../src/sync/submit.js';
 import type { SyncEvidence } from '../src/sync/types.js';
 import { percentile, type BenchResult } from './result.js';
 import type { SimHostReady, SimHostReport } from './sync-sims.js';
@@ -121,7 +123,7 @@ async function throughput(): Promise<BenchResult[]> {
       wsPort: sim.endpoint.wsPort ?? null,
     });
   }
-  const queue = new JobQueue(store, { kinds: { [SYNC_JOB_KIND]: syncJobPayload } });
+  const queue = new JobQueue(store, { kinds: { [SYNC_JOB_KIND]: syncJobKind } });
   const pool = new KodiPool({
     onWake: (lane, reason) => void queue.wake(lane, reason).catch(() => undefined),
   });
@@ -268,7 +270,7 @@ async function verification(): Promise<BenchResult> {
   const samples: number[] = [];
   for (let i = 0; i < 30; i++) {
     const started = performance.now();
-    const rows = await findByFile(client, steps, 'movie', target);
+    const rows = await findByFile(videoLibraryPort(client, steps, 'movie'), target);
     samples.push(performance.now() - started);
     if (rows.length !== 1) throw new Error(`lookup found ${rows.length} rows`);
   }

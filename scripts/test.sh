@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): installs what the tests need on a fresh Debian machine (headless
 # Kodi, Xvfb, ffmpeg, Chromium; as root), makes sure PostgreSQL and MariaDB run, checks types and lint,
-# then runs the fast suite (unit + integration against the simulator, SQLite and PostgreSQL), the
-# browser suite (the web UI in Chromium) and the real-Kodi suite. Ends with one line
+# then runs the fast suite (unit + integration against the simulator, SQLite and PostgreSQL) with the
+# PostgreSQL-restart tests, the browser suite (the web UI in Chromium) and the real-Kodi suite. Ends with one line
 # `N passed, N failed` counting every test; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ npx eslint . || checks_failed=$((checks_failed + 1))
 npx prettier --check . >/dev/null || { echo "prettier: files need formatting (npm run format)"; checks_failed=$((checks_failed + 1)); }
 
 rm -f .tmp/vitest-fast.json .tmp/vitest-browser.json .tmp/vitest-real-kodi.json
-npx vitest run --project fast --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-fast.json
+npx vitest run --project fast --project db-restart --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-fast.json
 fast_rc=$?
 npx vitest run --project browser --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-browser.json
 browser_rc=$?

@@ -25,12 +25,11 @@ import {
   openStore,
   pruneActivity,
 } from './store/index.js';
-import { createSyncJobHandler, SYNC_JOB_KIND } from './sync/handler.js';
+import { createSyncJobHandler, syncJobKinds } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';
 import { registerUi } from './ui/index.js';
 import { createSyncStore } from './sync/store-port.js';
-import { syncJobPayload } from './sync/submit.js';
 import type { SyncPlayer } from './sync/types.js';
 import { errorMessage } from './util/errors.js';
 
@@ -99,7 +98,7 @@ export async function startService(
     for (const p of await listPlayersWithSecrets(store.db)) secrets.add(p.password);
 
     const queue = new JobQueue(store, {
-      kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+      kinds: syncJobKinds,
       backoff: { giveUpAfterMs: config.retryHorizonHours * 3_600_000 },
       retention: { finishedDays: config.retentionDays, failedDays: config.retentionDays },
       logger,

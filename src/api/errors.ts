@@ -1,11 +1,12 @@
 /**
  * Maps every error a request can raise to an HTTP answer `{ error, message, field? }`: bad input → 4xx
- * naming the field and the fix, unknown ids → 404, conflicts → 409, and only real bugs → 500 (logged,
- * answered without internals).
+ * naming the field and the fix, unknown ids → 404, conflicts → 409, the database away for a moment → 503
+ * with Retry-After, and only real bugs → 500 (logged, answered without internals).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DatabaseUnavailableError } from '../store/index.js';
 import { KodiSyncError, NotFoundError, ValidationError, errorMessage } from '../util/errors.js';
 
 export const ErrorBody = z
@@ -83,6 +84,18 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send(errorBody('ValidationError', error.message, error.field));
     if (error instanceof NotFoundError) return reply.code(404).send(errorBody('NotFound', error.message));
     if (error instanceof ConflictError) return reply.code(409).send(errorBody('Conflict', error.message));
+    if (error instanceof DatabaseUnavailableError) {
+      request.log.warn({ err: error.message, url: request.routeOptions.url }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send(
+          errorBody(
+            'DatabaseUnavailable',
+            'The database is unavailable for a moment (restarting or unreachable); send the request again shortly.',
+          ),
+        );
+    }
     const conflict = databaseConflict(error);
     if (conflict !== undefined) return reply.code(409).send(errorBody('Conflict', conflict));
     const known = FASTIFY_CLIENT_ERRORS[error.code];

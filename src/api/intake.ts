@@ -3,9 +3,9 @@
  * is written to the activity log FIRST (durable before acknowledged, DESIGN §2.7 — Radarr/Sonarr never
  * resend), then the item events become a batch of jobs, then the receipt's outcome is recorded.
  */
-import type { Kysely } from 'kysely';
 import type { FolderDelete } from './webhooks/item-event.js';
-import { createActivity, listPublishedItemsUnder, updateActivity, type Database } from '../store/index.js';
+import { createActivity, updateActivity } from '../store/index.js';
+import { submitFolderRemovals } from '../sync/folder-removal.js';
 import type { ItemEvent } from '../sync/events.js';
 import { submitItemEvents, type SubmitResult } from '../sync/submit.js';
 import { errorMessage, ValidationError } from '../util/errors.js';
@@ -58,31 +58,34 @@ export async function submitRecorded(
 }
 
 /**
- * A movie or series deleted with its files names only its folder: one `delete` per item Kodi Sync knows below
- * that folder.
+ * A movie or series deleted with its files names only its folder: its known items become deleted and one folder
+ * removal job per serving group removes every Kodi entry below it once Kodi confirms the files are gone
+ * (src/sync/folder-removal.ts). Undefined when no library of that kind holds the folder.
  */
-export async function expandFolderDeletes(
-  db: Kysely<Database>,
+export async function submitFolderDeletesRecorded(
+  deps: ApiDeps,
+  activityId: number,
   deletes: readonly FolderDelete[],
-): Promise<ItemEvent[]> {
-  const events: ItemEvent[] = [];
-  for (const d of deletes) {
-    for (const item of await listPublishedItemsUnder(
-      db,
-      d.folder,
-      d.kind === 'movie' ? 'movie' : 'episode',
-    )) {
-      events.push({
-        action: 'delete',
-        kind: item.kind,
-        path: item.path,
-        ...(item.libraryId !== null && { libraryId: item.libraryId }),
-        ...(item.season !== null && { season: item.season }),
-        ...(item.episode !== null && { episode: item.episode }),
-      });
-    }
+  label: string,
+): Promise<{ batchId: number; jobIds: number[] } | undefined> {
+  try {
+    const result = await submitFolderRemovals(
+      { db: deps.store.db, dialect: deps.store.dialect, queue: deps.queue },
+      deletes,
+      label,
+    );
+    await recordOutcome(
+      deps,
+      activityId,
+      result
+        ? `queued: batch ${result.batchId}, job(s) ${result.jobIds.join(', ')}`
+        : 'ignored: the folder is in no library',
+    );
+    return result;
+  } catch (error) {
+    await recordOutcome(deps, activityId, `rejected: ${errorMessage(error)}`);
+    throw error;
   }
-  return events;
 }
 
 /** For a single-item request, `events[0].path` reads better as `path`. */

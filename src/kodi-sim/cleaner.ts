@@ -27,7 +27,7 @@ export async function runClean(ctx: SimContext, scope: CleanScope): Promise<void
     for (const movie of [...ctx.library.movies.values()]) {
       if (!inScope(movie.file) || !(await removable(movie.file, ctx.moviesRoot))) continue;
       await delay(ctx.settings.scanMsPerItem);
-      ctx.library.movies.delete(movie.movieid);
+      ctx.library.deleteMovie(movie.movieid);
       announceRemoved(ctx, movie.movieid, 'movie');
     }
   }
@@ -35,7 +35,7 @@ export async function runClean(ctx: SimContext, scope: CleanScope): Promise<void
     for (const episode of [...ctx.library.episodes.values()]) {
       if (!inScope(episode.file) || !(await removable(episode.file, ctx.tvRoot))) continue;
       await delay(ctx.settings.scanMsPerItem);
-      ctx.library.episodes.delete(episode.episodeid);
+      ctx.library.deleteEpisode(episode.episodeid);
       announceRemoved(ctx, episode.episodeid, 'episode');
     }
     // Shows go when their folder (the path link) is gone, not when they merely have no episodes (§8).

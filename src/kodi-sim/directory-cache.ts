@@ -1,10 +1,10 @@
 /**
  * Kodi's stale directory cache (research/real-kodi.md §4, §15): once the scanner has listed a source root,
  * a Scan of a folder that was NOT in that listing logs "does not exist - skipping scan" and adds nothing.
- * The cached listing never expires and a failing Scan does not refresh it. What does refresh it:
- * - Files.GetDirectory of the root itself (the parent listing) — works for movies and for new TV shows;
- * - for movies only, Files.GetDirectory of the new folder or Files.GetFileDetails of a file in it.
- * A fresh Kodi (nothing cached) scans new folders fine.
+ * The cached listing never expires and a failing Scan does not refresh it. Only Files.GetDirectory of the root
+ * itself (the parent listing) refreshes it, for movies and TV shows alike: listing the new folder itself or
+ * Files.GetFileDetails of a file in it does not (real-kodi.md §16; contract suite — §4's rows 4 and 5 did not
+ * hold on later runs). A fresh Kodi (nothing cached) scans new folders fine.
  *
  * It also holds each item folder's file names as last listed (by the scanner, Files.GetDirectory of the folder
  * or Files.GetFileDetails of a file in it): a refresh takes local art from that listing, so an art file written
@@ -48,19 +48,12 @@ export class DirectoryCache {
 
   /** Files.GetDirectory / Files.GetFileDetails on `path` (a folder ending in '/' or a file). */
   async filesApiTouched(path: string): Promise<void> {
-    // GetFileDetails finds the file by listing its folder (which is why it also helps a Scan, §4 row 5).
+    // GetFileDetails finds the file by listing its folder (kodi-facts-14 A.6): that folder's names are fresh.
     const folder = path.endsWith('/') ? path : `${dirname(path)}/`;
     const entries = await listDirectory(folder);
     if (entries) this.folderListed(folder, entries);
     for (const root of [this.moviesRoot, this.tvRoot]) {
-      const listing = this.listings.get(root);
-      if (!listing || !path.startsWith(root)) continue;
-      if (path === root) {
-        this.listings.set(root, await this.currentNames(root));
-      } else if (root === this.moviesRoot) {
-        const child = path.slice(root.length).split('/')[0];
-        if (child) listing.add(child);
-      }
+      if (path === root && this.listings.has(root)) this.listings.set(root, await this.currentNames(root));
     }
   }
 

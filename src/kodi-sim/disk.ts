@@ -264,33 +264,90 @@ export async function readTVShow(showFolder: string): Promise<NewTVShow> {
 }
 
 /**
- * Null when neither the NFO nor the file name gives a season and an episode number (Kodi skips such files).
- * `artNames` as for readMovie.
+ * Season and episode numbers in a file name as Kodi's default expressions read them (`S01E02`, `1x02`), with
+ * the further parts of a multi-episode file (`S01E01E02`, `S01E01-E03`; Kodi's tvshowMultiPartEnumRegExp).
  */
-export async function readEpisode(
+export function episodeNumbers(file: string): { season: number; episode: number }[] {
+  const name = basename(file);
+  const match =
+    /s([0-9]+)[ ._x-]*e([0-9]+)([^/]*)$/i.exec(name) ?? /[._ [(-]([0-9]+)x([0-9]+)([^/]*)$/i.exec(name);
+  if (!match) return [];
+  const season = Number(match[1]);
+  let current = Number(match[2]);
+  const numbers = [{ season, episode: current }];
+  let rest = match[3] ?? '';
+  for (let part = /^[-_ex]+([0-9]+)/i.exec(rest); part; part = /^[-_ex]+([0-9]+)/i.exec(rest)) {
+    const last = Number(part[1]);
+    // `-E03` after E01 is a range; `E02E03` lists each part.
+    for (let episode = rest.startsWith('-') ? current + 1 : last; episode <= last; episode += 1) {
+      numbers.push({ season, episode });
+    }
+    current = last;
+    rest = rest.slice(part[0].length);
+  }
+  return numbers;
+}
+
+/** Every `<episodedetails>` block of an episode NFO (a multi-episode file's NFO holds one per episode). */
+async function readEpisodeNfo(folder: string, names: Set<string>, name: string): Promise<NfoFields[]> {
+  if (!names.has(name)) return [];
+  try {
+    const xml = await readFile(`${folder}${name}`, 'utf8');
+    const blocks = xml
+      .split(/(?=<episodedetails[\s>])/)
+      .filter((block) => block.startsWith('<episodedetails'));
+    return (blocks.length > 0 ? blocks : [xml]).map(parseNfo);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The library rows of one episode file: one per episode its name numbers (Kodi 20.1 gives a multi-episode file
+ * one row per episode — contract suite), each described by the NFO block with that episode number; a
+ * single-block NFO describes the file whatever its numbers (Kodi's CNfoFile). Without numbers in the name the
+ * NFO's own season/episode count; with neither, no row (Kodi skips the file). `artNames` as for readMovie.
+ */
+export async function readEpisodes(
   file: string,
   tvshowid: number,
   artNames?: Set<string>,
-): Promise<{ episode: NewEpisode; dateadded: string } | null> {
+): Promise<{ episode: NewEpisode; dateadded: string }[]> {
   const { folder, filename, stem } = splitFile(file);
   const names = await fileNames(folder);
-  const nfo = await readNfo(folder, names, `${stem}.nfo`);
-  const fromName = /S(\d{1,3})E(\d{1,4})/i.exec(stem);
-  const season = nfo?.season ?? (fromName?.[1] ? Number(fromName[1]) : undefined);
-  const number = nfo?.episode ?? (fromName?.[2] ? Number(fromName[2]) : undefined);
-  if (season === undefined || number === undefined) return null;
-  return {
-    episode: {
-      tvshowid,
-      title: nfo?.title ?? stem,
-      season,
-      episode: number,
-      file,
-      path: folder,
-      filename,
-      uniqueid: nfo?.uniqueid ?? {},
-      art: artFor(folder, artNames ?? names, stem, true),
-    },
-    dateadded: await fileDate(file),
-  };
+  const blocks = await readEpisodeNfo(folder, names, `${stem}.nfo`);
+  const single = blocks.length === 1 ? blocks[0] : undefined;
+  const fromName = episodeNumbers(file);
+  const parts =
+    fromName.length > 0
+      ? fromName.map((number) => ({
+          number,
+          nfo: blocks.find((block) => block.episode === number.episode) ?? single,
+        }))
+      : single
+        ? [{ number: undefined, nfo: single }]
+        : [];
+  const dateadded = await fileDate(file);
+  const art = artFor(folder, artNames ?? names, stem, true);
+  const rows: { episode: NewEpisode; dateadded: string }[] = [];
+  for (const { number, nfo } of parts) {
+    const season = nfo?.season ?? number?.season;
+    const episode = nfo?.episode ?? number?.episode;
+    if (season === undefined || episode === undefined) continue;
+    rows.push({
+      episode: {
+        tvshowid,
+        title: nfo?.title ?? stem,
+        season,
+        episode,
+        file,
+        path: folder,
+        filename,
+        uniqueid: nfo?.uniqueid ?? {},
+        art: { ...art },
+      },
+      dateadded,
+    });
+  }
+  return rows;
 }

@@ -4,6 +4,7 @@
  * Ids follow SQLite's rowid rule (max + 1), so a removed or refreshed item with the highest id gets the
  * same id back (research/real-kodi.md §7, §8). Movies and episodes are indexed by file and folder (item-table.ts).
  */
+import { PathTable } from './folder-hash.js';
 import { ItemTable } from './item-table.js';
 
 export interface SimResume {
@@ -86,6 +87,8 @@ export class SimLibrary {
   readonly episodes = new ItemTable<SimEpisode>();
   /** The simulators using this library (several when they share it, like Kodis on one MySQL database). */
   readonly users = new Set<LibraryUser>();
+  /** Kodi's `path` table: the folders the library knows and the scanner's stored hashes (folder-hash.ts). */
+  readonly paths = new PathTable();
   private readonly files = new Map<string, FileRow>();
 
   fileRow(file: string, dateaddedIfNew: string): FileRow {
@@ -103,6 +106,7 @@ export class SimLibrary {
 
   addMovie(movie: NewMovie, dateadded: string): SimMovie {
     this.fileRow(movie.file, dateadded);
+    this.paths.ensure(movie.path);
     const added: SimMovie = {
       ...movie,
       movieid: this.movies.nextId(),
@@ -115,6 +119,7 @@ export class SimLibrary {
   }
 
   addTVShow(show: NewTVShow): SimTVShow {
+    this.paths.ensure(show.path);
     const added: SimTVShow = { ...show, tvshowid: nextId(this.tvshows.keys()) };
     this.tvshows.set(added.tvshowid, added);
     return added;
@@ -122,6 +127,7 @@ export class SimLibrary {
 
   addEpisode(episode: NewEpisode, dateadded: string): SimEpisode {
     this.fileRow(episode.file, dateadded);
+    this.paths.ensure(episode.path);
     const added: SimEpisode = {
       ...episode,
       episodeid: this.episodes.nextId(),
@@ -133,13 +139,33 @@ export class SimLibrary {
     return added;
   }
 
+  /**
+   * Deleting a movie or an episode row (Remove*, and the delete step of Refresh*) makes Kodi forget the hash
+   * of its folder — for an episode also of the show folder above (folder-hash.ts; real-kodi.md §16).
+   */
+  deleteMovie(movieid: number): void {
+    const movie = this.movies.get(movieid);
+    if (!movie) return;
+    this.movies.delete(movieid);
+    this.paths.invalidate(movie.path, false);
+  }
+
+  deleteEpisode(episodeid: number): void {
+    const episode = this.episodes.get(episodeid);
+    if (!episode) return;
+    this.episodes.delete(episodeid);
+    this.paths.invalidate(episode.path, true);
+  }
+
   /** Removing a show removes its episodes too; returns the ids of the episodes removed with it. */
   removeTVShow(tvshowid: number): number[] {
     const removed: number[] = [];
     for (const episode of this.episodes.values()) {
       if (episode.tvshowid === tvshowid) removed.push(episode.episodeid);
     }
-    for (const id of removed) this.episodes.delete(id);
+    for (const id of removed) this.deleteEpisode(id);
+    const show = this.tvshows.get(tvshowid);
+    if (show) this.paths.invalidate(show.path, true);
     this.tvshows.delete(tvshowid);
     return removed;
   }

@@ -3,12 +3,14 @@
  * (OnRemove old id), re-reads the NFO and re-adds the item with a NEW id (max + 1, so the same id when it
  * was the highest), announcing OnUpdate twice WITHOUT `transaction`. playcount, lastplayed and userrating
  * are lost; resume and dateadded survive (they live in the file's row). No scan notifications, and
- * Library.IsScanningVideo stays false. Local art is looked up among the folder's file names as Kodi's
- * directory cache last listed them (directory-cache.ts); the NFO is read fresh.
+ * Library.IsScanningVideo stays false. Like Remove*, the delete makes Kodi forget the folder's scan hash
+ * (for an episode the show folder's too; measured for RefreshEpisode), and the re-add stores none. Local
+ * art is looked up among the folder's file names as Kodi's directory cache last listed them
+ * (directory-cache.ts); the NFO is read fresh.
  */
 import { delay, type SimContext } from './context.js';
 import type { DirectoryCache } from './directory-cache.js';
-import { isFile, readEpisode, readMovie } from './disk.js';
+import { isFile, readEpisodes, readMovie } from './disk.js';
 
 function announceReadded(ctx: SimContext, id: number, type: string): void {
   ctx.notify('VideoLibrary.OnUpdate', { item: { id, type } });
@@ -28,7 +30,7 @@ export async function refreshMovie(
   await delay(2);
   const old = ctx.library.movies.get(movieid);
   if (!old || stopped()) return;
-  ctx.library.movies.delete(movieid);
+  ctx.library.deleteMovie(movieid);
   ctx.notify('VideoLibrary.OnRemove', { id: movieid, type: 'movie' });
   await delay(ctx.settings.refreshMs);
   // When the re-add fails after the delete (file gone), the item is simply gone: OnRemove, no OnUpdate.
@@ -47,11 +49,14 @@ export async function refreshEpisode(
   await delay(2);
   const old = ctx.library.episodes.get(episodeid);
   if (!old || stopped()) return;
-  ctx.library.episodes.delete(episodeid);
+  ctx.library.deleteEpisode(episodeid);
   ctx.notify('VideoLibrary.OnRemove', { id: episodeid, type: 'episode' });
   await delay(ctx.settings.refreshMs);
   if (stopped() || !(await isFile(old.file))) return;
-  const read = await readEpisode(old.file, old.tvshowid, await artNames(ctx, cache, old.path));
+  // A multi-episode file: the part with this row's numbers, else the first.
+  const rows = await readEpisodes(old.file, old.tvshowid, await artNames(ctx, cache, old.path));
+  const read =
+    rows.find(({ episode }) => episode.season === old.season && episode.episode === old.episode) ?? rows[0];
   if (!read) return;
   const added = ctx.library.addEpisode(read.episode, read.dateadded);
   announceReadded(ctx, added.episodeid, 'episode');

@@ -118,6 +118,8 @@ export interface KodiFileEntry {
   label: string;
   id?: number;
   type?: string;
+  /** When asked for: "YYYY-MM-DD HH:MM:SS", Kodi's local time, seconds truncated (Kodi 20.1). */
+  lastmodified?: string;
 }
 
 /** Item reference in notifications: `data.item.{id,type}` (Kodi 19–21) or flat `data.{id,type}` (older docs). */

@@ -15,4 +15,4 @@ export {
   sameKodiPath,
   withoutCredentials,
 } from './kodi-path.js';
-export { detectStyle, maskCredentials, parsePath, type ParsedPath, type PathStyle } from './parse.js';
+export { covers, detectStyle, maskCredentials, parsePath, type ParsedPath, type PathStyle } from './parse.js';

@@ -3,7 +3,9 @@
  *
  * Coalescing: at most one *waiting* job (queued or deferred) exists per (item, lane) — the database holds
  * this with a partial unique index. A new job for the same pair updates that job (kind, payload, priority,
- * batch) instead of adding one. A queued job keeps its place when it is already due; one that was waiting
+ * batch) instead of adding one. Its payload becomes the kind's `merge(waiting, new)` when the kind has one
+ * (else the new payload), computed inside the enqueue transaction with the waiting row locked, so two
+ * concurrent enqueues cannot lose each other's part. A queued job keeps its place when it is already due; one that was waiting
  * out a transient backoff is due now (the new event is a reason to try again) with its failure streak
  * reset. A deferred job stays deferred (whoever is watching is still watching; the wake-up still comes).
  * A running job is never touched: the new job is queued behind it in the same lane.
@@ -12,7 +14,7 @@ import type { Selectable } from 'kysely';
 import type { Store } from '../store/open.js';
 import { requireInt, requireJson, requireText } from '../store/rows.js';
 import type { JobsTable } from '../store/schema.js';
-import { isUniqueViolation, writeTransaction, type Tx } from '../store/transaction.js';
+import { writeTransactionRetryingUnique, type Dialect, type Tx } from '../store/transaction.js';
 import { NotFoundError, ValidationError } from '../util/errors.js';
 import type { EnqueueInput } from './types.js';
 
@@ -23,6 +25,23 @@ export interface PayloadSchema {
   ):
     | { success: true; data: unknown }
     | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/**
+ * A job kind: the schema its payload must match, and how a new payload folds into the waiting job of the
+ * same (item, lane). `merge` receives both payloads already checked against `payload`; its result is
+ * checked again. Without `merge` the new payload replaces the waiting one.
+ */
+export interface JobKind {
+  payload: PayloadSchema;
+  merge?: (waiting: unknown, incoming: unknown) => unknown;
+}
+
+export type JobKinds = ReadonlyMap<string, JobKind>;
+
+/** A bare schema registers a kind without a merge. */
+export function toJobKind(definition: PayloadSchema | JobKind): JobKind {
+  return 'safeParse' in definition ? { payload: definition } : definition;
 }
 
 export const MAX_PAYLOAD_CHARS = 64_000;
@@ -36,17 +55,9 @@ export interface CheckedInput {
   batchId: number | null;
 }
 
-/** Validates one input against the known kinds; throws a ValidationError naming the field. */
-export function checkInput(input: EnqueueInput, kinds: ReadonlyMap<string, PayloadSchema>): CheckedInput {
-  const kind = requireText('kind', input.kind);
-  const schema = kinds.get(kind);
-  if (!schema) {
-    throw new ValidationError(
-      'kind',
-      `unknown job kind "${kind}"; known kinds: ${[...kinds.keys()].join(', ')}`,
-    );
-  }
-  const parsed = schema.safeParse(input.payload);
+/** The payload checked against its kind's schema, as stored; throws a ValidationError naming the field. */
+function checkedPayload(kind: string, definition: JobKind, value: unknown): string {
+  const parsed = definition.payload.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = ['payload', ...(issue?.path ?? []).map(String)].join('.');
@@ -59,6 +70,24 @@ export function checkInput(input: EnqueueInput, kinds: ReadonlyMap<string, Paylo
       `payload is ${payload.length} characters; the limit is ${MAX_PAYLOAD_CHARS}`,
     );
   }
+  return payload;
+}
+
+function kindOf(kinds: JobKinds, kind: string): JobKind {
+  const definition = kinds.get(kind);
+  if (!definition) {
+    throw new ValidationError(
+      'kind',
+      `unknown job kind "${kind}"; known kinds: ${[...kinds.keys()].join(', ')}`,
+    );
+  }
+  return definition;
+}
+
+/** Validates one input against the known kinds; throws a ValidationError naming the field. */
+export function checkInput(input: EnqueueInput, kinds: JobKinds): CheckedInput {
+  const kind = requireText('kind', input.kind);
+  const payload = checkedPayload(kind, kindOf(kinds, kind), input.payload);
   return {
     lane: requireInt('lane', input.lane, 1),
     kind,
@@ -90,27 +119,51 @@ export async function checkReferences(tx: Tx, inputs: readonly CheckedInput[]): 
   }
 }
 
+/**
+ * The payload a coalesced job ends with: the kind's merge of the waiting and the new payload (both of this
+ * kind), else the new one. A waiting payload of another kind, or one that no longer matches the schema,
+ * is not merged.
+ */
+function coalescedPayload(
+  kinds: JobKinds,
+  input: CheckedInput,
+  waiting: { kind: string; payload: string },
+): string {
+  const definition = kindOf(kinds, input.kind);
+  if (!definition.merge || waiting.kind !== input.kind) return input.payload;
+  const before = definition.payload.safeParse(JSON.parse(waiting.payload));
+  if (!before.success) return input.payload;
+  const merged = definition.merge(before.data, JSON.parse(input.payload));
+  return checkedPayload(input.kind, definition, merged);
+}
+
 /** Inserts one checked job, or updates the waiting job of the same (item, lane). */
 export async function insertOrCoalesce(
   tx: Tx,
+  dialect: Dialect,
+  kinds: JobKinds,
   input: CheckedInput,
   now: number,
 ): Promise<{ row: Selectable<JobsTable>; coalesced: boolean }> {
   if (input.itemId !== null) {
-    const waiting = await tx
+    let query = tx
       .selectFrom('jobs')
-      .select(['id', 'state', 'run_after', 'batch_id'])
+      .select(['id', 'kind', 'state', 'run_after', 'batch_id', 'payload'])
       .where('item_id', '=', input.itemId)
       .where('lane', '=', input.lane)
-      .where('state', 'in', ['queued', 'deferred'])
-      .executeTakeFirst();
+      .where('state', 'in', ['queued', 'deferred']);
+    // PostgreSQL: lock the waiting row so a concurrent enqueue merges into this one's result, not into the
+    // payload both read (READ COMMITTED re-reads the row after the lock). SQLite: BEGIN IMMEDIATE already
+    // serialises writers.
+    if (dialect === 'postgres') query = query.forUpdate();
+    const waiting = await query.executeTakeFirst();
     if (waiting) {
       const backingOff = waiting.state === 'queued' && waiting.run_after > now;
       const row = await tx
         .updateTable('jobs')
         .set({
           kind: input.kind,
-          payload: input.payload,
+          payload: coalescedPayload(kinds, input, waiting),
           priority: input.priority,
           batch_id: input.batchId ?? waiting.batch_id,
           updated_at: now,
@@ -151,16 +204,7 @@ export async function insertOrCoalesce(
   return { row, coalesced: false };
 }
 
-/**
- * Runs `body` in a write transaction; on PostgreSQL two enqueuers of the same new (item, lane) can both
- * insert, and the unique index stops the second — running it again finds the first job and coalesces.
- */
-export async function withCoalescingRetry<T>(store: Store, body: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await writeTransaction(store.db, store.dialect, body);
-    } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= 3) throw error;
-    }
-  }
+/** Runs `body` in a write transaction, again when a concurrent enqueue of the same new (item, lane) won. */
+export function withCoalescingRetry<T>(store: Store, body: (tx: Tx) => Promise<T>): Promise<T> {
+  return writeTransactionRetryingUnique(store.db, store.dialect, body);
 }

@@ -23,18 +23,27 @@
  *    give-up horizon (backoff.ts), permanent → failed, busy → deferred until wake(lane, reason) or the
  *    timer; a requested cancel ends the job cancelled.
  * 4. One waiting job per (item, lane) (partial unique index); a new one coalesces into it; a running job
- *    is never changed, the new one queues behind it (enqueue.ts).
+ *    is never changed, the new one queues behind it (enqueue.ts). A kind may define how a new payload merges
+ *    into the waiting one (`merge`), applied inside the enqueue transaction.
  * 5. Bad input (unknown lane/item/batch, unknown kind, payload not matching the kind's schema) is
  *    refused with a ValidationError/NotFoundError naming the field, and nothing is written.
  * 6. Every change is published: in-process at once, across processes by NOTIFY on PostgreSQL
  *    (events.ts). Finished jobs are pruned by the retention policy (admin.ts).
  */
 export { JobQueue, type JobQueueOptions } from './queue.js';
-export { Worker, type JobContext, type JobHandler, type WorkerOptions } from './worker.js';
+export {
+  Worker,
+  JobCancelledError,
+  LeaseLostError,
+  WorkerStoppingError,
+  type JobContext,
+  type JobHandler,
+  type WorkerOptions,
+} from './worker.js';
 export { DEFAULT_BACKOFF, backoffDelay, nextRetryAt, type BackoffPolicy } from './backoff.js';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './admin.js';
 export { NOTIFY_CHANNEL } from './events.js';
 export { countJobsByState, listRecentBatchIds, runningJobInLane } from './reads.js';
-export type { PayloadSchema } from './enqueue.js';
+export type { JobKind, PayloadSchema } from './enqueue.js';
 export type { StepInput } from './outcome.js';
 export type * from './types.js';

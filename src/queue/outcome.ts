@@ -2,7 +2,8 @@
  * The end of a run, decided from the error's retry class (src/util/errors.ts):
  * - success → `succeeded` with the result;
  * - transient → back to `queued` with run_after = now + backoff, until the give-up horizon → `failed`;
- * - permanent (and unknown errors) → `failed` with the message;
+ * - permanent (and unknown errors) → `failed` with the message — except passing database failures
+ *   (store/errors.ts), which are transient;
  * - busy → `deferred` until a matching wake() or the timer (BusyError.retryAfterMs or the default);
  *   firstDeferredAt keeps the start of the busy streak for the engine's maximum-deferral rule;
  * - a job whose cancel was requested ends `cancelled`, whatever the handler returned.
@@ -13,7 +14,8 @@ import { sql, type ExpressionBuilder, type Selectable, type UpdateObject } from 
 import type { Store } from '../store/open.js';
 import type { Database, JobsTable } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
-import { BusyError, errorMessage, retryClassOf } from '../util/errors.js';
+import { isTransientDatabaseError } from '../store/errors.js';
+import { BusyError, errorMessage, retryClassOf, type RetryClass } from '../util/errors.js';
 import { nextRetryAt, type BackoffPolicy } from './backoff.js';
 
 export interface OutcomePolicy {
@@ -21,6 +23,16 @@ export interface OutcomePolicy {
   /** Deferral timer when a BusyError gives no retryAfterMs. */
   defaultDeferMs: number;
   random?: () => number;
+}
+
+/**
+ * The retry class of a run's error: its own, except that a passing database failure (a PostgreSQL restart,
+ * SQLITE_BUSY — even wrapped as the cause of a permanent error) is transient: the next try will load and
+ * save again.
+ */
+export function jobRetryClass(error: unknown): RetryClass {
+  const retry = retryClassOf(error);
+  return retry === 'permanent' && isTransientDatabaseError(error) ? 'transient' : retry;
 }
 
 /** Longest stored answer of a step; job steps are a log for people, not an archive. */
@@ -82,7 +94,7 @@ export async function failJob(
   policy: OutcomePolicy,
 ): Promise<Selectable<JobsTable> | undefined> {
   const message = errorMessage(error).slice(0, MAX_ERROR_CHARS);
-  const retry = retryClassOf(error);
+  const retry = jobRetryClass(error);
   return writeTransaction(store.db, store.dialect, async (tx) => {
     const job = await tx.selectFrom('jobs').selectAll().where(heldBy(jobId, workerId)).executeTakeFirst();
     if (!job) return undefined;

@@ -27,8 +27,10 @@ import {
   checkInput,
   checkReferences,
   insertOrCoalesce,
+  toJobKind,
   withCoalescingRetry,
   type CheckedInput,
+  type JobKind,
   type PayloadSchema,
 } from './enqueue.js';
 import { QueueEvents } from './events.js';
@@ -46,8 +48,8 @@ import {
 } from './types.js';
 
 export interface JobQueueOptions {
-  /** Job kinds this queue accepts, each with the schema of its payload. */
-  kinds?: Record<string, PayloadSchema>;
+  /** Job kinds this queue accepts: the schema of each one's payload, or the schema and its merge. */
+  kinds?: Record<string, PayloadSchema | JobKind>;
   backoff?: Partial<BackoffPolicy>;
   /** Deferral timer when a BusyError names no retryAfterMs (default 10 min). */
   defaultDeferMs?: number;
@@ -60,7 +62,7 @@ export interface JobQueueOptions {
 export class JobQueue {
   readonly backoff: BackoffPolicy;
   readonly retention: RetentionPolicy;
-  private readonly kinds = new Map<string, PayloadSchema>();
+  private readonly kinds = new Map<string, JobKind>();
   private readonly events: QueueEvents;
   private readonly defaultDeferMs: number;
   private readonly random: (() => number) | undefined;
@@ -69,7 +71,8 @@ export class JobQueue {
     readonly store: Store,
     private readonly options: JobQueueOptions = {},
   ) {
-    for (const [kind, schema] of Object.entries(options.kinds ?? {})) this.kinds.set(kind, schema);
+    for (const [kind, definition] of Object.entries(options.kinds ?? {}))
+      this.kinds.set(kind, toJobKind(definition));
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
     this.defaultDeferMs = options.defaultDeferMs ?? 10 * 60_000;
@@ -87,8 +90,8 @@ export class JobQueue {
     await this.events.close();
   }
 
-  defineKind(kind: string, schema: PayloadSchema): void {
-    this.kinds.set(requireText('kind', kind), schema);
+  defineKind(kind: string, definition: PayloadSchema | JobKind): void {
+    this.kinds.set(requireText('kind', kind), toJobKind(definition));
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -97,7 +100,7 @@ export class JobQueue {
 
   async enqueue(input: EnqueueInput): Promise<EnqueuedJob> {
     const checked = checkInput(input, this.kinds);
-    const write = (tx: Tx) => insertOrCoalesce(tx, checked, Date.now());
+    const write = (tx: Tx) => insertOrCoalesce(tx, this.store.dialect, this.kinds, checked, Date.now());
     // Without an item there is nothing to coalesce with: one INSERT, atomic on its own.
     const { row, coalesced } = await this.explainingMissingReferences([checked], () =>
       checked.itemId === null ? write(this.store.db) : withCoalescingRetry(this.store, write),
@@ -133,8 +136,36 @@ export class JobQueue {
     jobs: readonly Omit<EnqueueInput, 'batchId'>[],
     options: { label?: string } = {},
   ): Promise<{ batchId: number; jobs: EnqueuedJob[] }> {
+    const checked = this.checkBatch(jobs);
+    const result = await this.explainingMissingReferences(checked, () =>
+      withCoalescingRetry(this.store, (tx) => this.writeBatch(tx, checked, options)),
+    );
+    await this.announceBatch(result);
+    return result;
+  }
+
+  /**
+   * Creates a batch and enqueues its jobs inside the caller's write transaction (from writeTransaction on
+   * this queue's store), so the caller's own writes and the jobs commit together or not at all. On
+   * PostgreSQL a unique violation means a concurrent enqueue of the same new (item, lane) won: run the whole
+   * transaction again (it then coalesces). Call announceBatch(result) after the commit.
+   */
+  async enqueueBatchIn(
+    tx: Tx,
+    jobs: readonly Omit<EnqueueInput, 'batchId'>[],
+    options: { label?: string } = {},
+  ): Promise<{ batchId: number; jobs: EnqueuedJob[] }> {
+    return this.writeBatch(tx, this.checkBatch(jobs), options);
+  }
+
+  /** Tells every listener (and other processes) about a committed batch. */
+  async announceBatch(batch: { batchId: number; jobs: readonly unknown[] }): Promise<void> {
+    await this.events.publish({ reason: 'enqueued', batchId: batch.batchId, count: batch.jobs.length });
+  }
+
+  private checkBatch(jobs: readonly Omit<EnqueueInput, 'batchId'>[]): CheckedInput[] {
     if (jobs.length === 0) throw new ValidationError('jobs', 'a batch needs at least one job');
-    const checked = jobs.map((job, index) => {
+    return jobs.map((job, index) => {
       try {
         return checkInput(job, this.kinds);
       } catch (error) {
@@ -144,24 +175,31 @@ export class JobQueue {
         throw error;
       }
     });
-    const result = await this.explainingMissingReferences(checked, () =>
-      withCoalescingRetry(this.store, async (tx) => {
-        const now = Date.now();
-        const batch = await tx
-          .insertInto('batches')
-          .values({ label: options.label ?? null, created_at: now })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const written: EnqueuedJob[] = [];
-        for (const input of checked) {
-          const { row, coalesced } = await insertOrCoalesce(tx, { ...input, batchId: batch.id }, now);
-          written.push({ ...toJob(row), coalesced });
-        }
-        return { batchId: batch.id, jobs: written };
-      }),
-    );
-    await this.events.publish({ reason: 'enqueued', batchId: result.batchId, count: result.jobs.length });
-    return result;
+  }
+
+  private async writeBatch(
+    tx: Tx,
+    checked: readonly CheckedInput[],
+    options: { label?: string },
+  ): Promise<{ batchId: number; jobs: EnqueuedJob[] }> {
+    const now = Date.now();
+    const batch = await tx
+      .insertInto('batches')
+      .values({ label: options.label ?? null, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const written: EnqueuedJob[] = [];
+    for (const input of checked) {
+      const { row, coalesced } = await insertOrCoalesce(
+        tx,
+        this.store.dialect,
+        this.kinds,
+        { ...input, batchId: batch.id },
+        now,
+      );
+      written.push({ ...toJob(row), coalesced });
+    }
+    return { batchId: batch.id, jobs: written };
   }
 
   /** The best eligible job of a free lane, now running under `workerId`'s lease; undefined when none. */

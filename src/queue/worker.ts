@@ -4,17 +4,36 @@
  * work and on a poll timer (which also reaps expired leases), heartbeats while a handler runs, aborts the
  * handler's signal on cancel or a lost lease, and records the outcome. `stop()` lets running handlers
  * finish for `stopTimeoutMs`, then aborts them and hands their jobs back to the queue.
+ * A passing database failure (PostgreSQL restarting, SQLITE_BUSY) never stops it: claims and reaps try
+ * again on the next tick, an outcome is written again with backoff, and a lease whose heartbeats could not
+ * reach the database for a whole lease period is taken as lost (another worker may have reaped it).
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { errorMessage } from '../util/errors.js';
+import { isTransientDatabaseError } from '../store/errors.js';
+import { errorMessage, PermanentError, TransientError } from '../util/errors.js';
 import type { JobQueue } from './queue.js';
 import type { StepInput } from './outcome.js';
 import type { Job, QueueChange } from './types.js';
 
+/** The abort reason when the job's lease was lost: another worker may already run it. */
+export class LeaseLostError extends TransientError {}
+
+/** The abort reason when someone cancelled the job. */
+export class JobCancelledError extends PermanentError {}
+
+/** The abort reason when the worker stopped past its bound: the job goes back to the queue. */
+export class WorkerStoppingError extends TransientError {}
+
 export interface JobContext {
-  /** Aborted when the job is cancelled, its lease is lost, or the worker stops past its bound. */
+  /**
+   * Aborted when the job's lease is lost (reason: LeaseLostError — reaped after a stall, or heartbeats could
+   * not reach the database for a whole lease), when it is cancelled (JobCancelledError), or when the worker
+   * stops past its bound (WorkerStoppingError). A handler checks it (`signal.throwIfAborted()`) before every
+   * step that changes the outside world: after a lost lease another worker may be running the same job, and
+   * this run's outcome is dropped anyway.
+   */
   signal: AbortSignal;
   workerId: string;
   /** Appends to the job's step log (call, answer — shortened when long —, duration). */
@@ -44,7 +63,12 @@ interface Running {
   done: Promise<void>;
   /** Set by stop(): the job goes back to the queue, whatever the aborted handler reports. */
   released: boolean;
+  /** When a heartbeat last confirmed the lease (the claim counts as one). */
+  heldAt: number;
 }
+
+/** Outcome writes tried this often, with backoff from 250 ms to 5 s (about 18 s in all), on a database hiccup. */
+const OUTCOME_TRIES = 8;
 
 export class Worker {
   readonly workerId: string;
@@ -119,7 +143,7 @@ export class Worker {
     const left = [...this.running.values()];
     for (const run of left) {
       run.released = true;
-      run.controller.abort(new Error('worker stopping'));
+      run.controller.abort(new WorkerStoppingError('worker stopping'));
     }
     for (const run of left) {
       await this.queue.release(run.job.id, this.workerId).catch((error: unknown) => {
@@ -134,7 +158,7 @@ export class Worker {
   private onChange(change: QueueChange): void {
     if (change.reason === 'cancel-requested') {
       if (change.jobId !== undefined)
-        this.running.get(change.jobId)?.controller.abort(new Error('cancelled'));
+        this.running.get(change.jobId)?.controller.abort(new JobCancelledError('cancelled'));
       else void this.checkRunning();
       return;
     }
@@ -187,7 +211,8 @@ export class Worker {
   private run(job: Job): void {
     const controller = new AbortController();
     const heartbeat = setInterval(() => {
-      void this.beat(job, controller);
+      const run = this.running.get(job.id);
+      if (run) void this.beat(run);
     }, this.heartbeatMs);
     const ctx: JobContext = {
       signal: controller.signal,
@@ -200,7 +225,7 @@ export class Worker {
       this.running.delete(job.id);
       if (!this.stopping) void this.fill();
     });
-    this.running.set(job.id, { job, controller, done, released: false });
+    this.running.set(job.id, { job, controller, done, released: false, heldAt: Date.now() });
   }
 
   private async execute(job: Job, ctx: JobContext): Promise<void> {
@@ -213,9 +238,7 @@ export class Worker {
     }
     if (this.running.get(job.id)?.released) return;
     try {
-      const ended = outcome.ok
-        ? await this.queue.succeed(job.id, this.workerId, outcome.result)
-        : await this.queue.fail(job.id, this.workerId, outcome.error);
+      const ended = await this.record(job, outcome);
       if (!ended) log?.warn({ jobId: job.id, lane: job.lane }, 'job outcome dropped: the lease was lost');
       else log?.debug({ jobId: job.id, lane: job.lane, state: ended.state }, 'job ended');
     } catch (error) {
@@ -226,18 +249,49 @@ export class Worker {
     }
   }
 
-  private async beat(job: Job, controller: AbortController): Promise<void> {
+  /** Writes the outcome; a passing database failure is tried again with backoff while the lease may hold. */
+  private async record(
+    job: Job,
+    outcome: { ok: true; result: unknown } | { ok: false; error: unknown },
+  ): Promise<Job | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return outcome.ok
+          ? await this.queue.succeed(job.id, this.workerId, outcome.result)
+          : await this.queue.fail(job.id, this.workerId, outcome.error);
+      } catch (error) {
+        if (!isTransientDatabaseError(error) || attempt >= OUTCOME_TRIES) throw error;
+        this.options.logger?.warn(
+          { jobId: job.id, attempt, err: errorMessage(error) },
+          'recording the job outcome failed; trying again',
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** (attempt - 1))));
+      }
+    }
+  }
+
+  private async beat(run: Running): Promise<void> {
+    const { job, controller } = run;
     try {
       const { held, cancelRequested } = await this.queue.heartbeat(job.id, this.workerId, this.leaseMs);
-      if (!held) controller.abort(new Error('lease lost'));
-      else if (cancelRequested) controller.abort(new Error('cancelled'));
+      if (!held) controller.abort(new LeaseLostError(`job ${job.id}: lease lost (another worker reaped it)`));
+      else if (cancelRequested) controller.abort(new JobCancelledError('cancelled'));
+      else run.heldAt = Date.now();
     } catch (error) {
       this.options.logger?.warn({ jobId: job.id, err: errorMessage(error) }, 'heartbeat failed');
+      // The lease is only as good as its last confirmation: past its length another worker may reap it.
+      if (Date.now() - run.heldAt >= this.leaseMs) {
+        controller.abort(
+          new LeaseLostError(
+            `job ${job.id}: lease not confirmed for ${this.leaseMs} ms (database unreachable)`,
+          ),
+        );
+      }
     }
   }
 
   /** A batch cancel names no job: look at each running one. */
   private async checkRunning(): Promise<void> {
-    for (const run of this.running.values()) await this.beat(run.job, run.controller);
+    for (const run of this.running.values()) await this.beat(run);
   }
 }

@@ -16,6 +16,8 @@ export interface ItemSync {
   revisionApplied: number | null;
   verifiedAt: number | null;
   evidence: unknown;
+  /** User data held for a restore (src/sync/user-data.ts); null when none is pending. */
+  userDataSnapshot: unknown;
   updatedAt: number;
 }
 
@@ -27,6 +29,7 @@ export interface ItemSyncInput {
   revisionApplied?: number | null;
   verifiedAt?: number | null;
   evidence?: unknown;
+  userDataSnapshot?: unknown;
 }
 
 function toItemSync(row: Selectable<ItemSyncTable>): ItemSync {
@@ -38,6 +41,7 @@ function toItemSync(row: Selectable<ItemSyncTable>): ItemSync {
     revisionApplied: row.revision_applied,
     verifiedAt: row.verified_at,
     evidence: parseJson<unknown>(row.evidence, null),
+    userDataSnapshot: parseJson<unknown>(row.user_data_snapshot, null),
     updatedAt: row.updated_at,
   };
 }
@@ -50,6 +54,10 @@ export async function upsertItemSync(db: Kysely<Database>, input: ItemSyncInput)
     ...(input.revisionApplied !== undefined && { revision_applied: input.revisionApplied }),
     ...(input.verifiedAt !== undefined && { verified_at: input.verifiedAt }),
     ...(input.evidence !== undefined && { evidence: requireJson('evidence', input.evidence) }),
+    ...(input.userDataSnapshot !== undefined && {
+      user_data_snapshot:
+        input.userDataSnapshot === null ? null : requireJson('userDataSnapshot', input.userDataSnapshot),
+    }),
     updated_at: Date.now(),
   };
   try {

@@ -3,7 +3,7 @@
  * each re-publish). An item is identified by its manager path, plus season/episode for the episodes of a
  * multi-episode file.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../util/errors.js';
 import { getLibrary } from './libraries.js';
 import { optionalInt, optionalText, requireInt, requireOneOf, requireText, uniqueField } from './rows.js';
@@ -180,21 +180,21 @@ export async function deleteItem(db: Kysely<Database>, id: number): Promise<void
 }
 
 /**
- * Published items of `kind` whose path lies below `folder` (compared exactly; the LIKE only narrows, `%`/`_`
- * escaped) — what a Radarr/Sonarr "folder deleted" names.
+ * A movie or series deleted with its files: every published item of `kind` below `folder` (which ends with its
+ * separator, so "/m/A/" never covers "/m/AB/") becomes deleted. Returns how many.
  */
-export async function listPublishedItemsUnder(
+export async function markDeletedBelow(
   db: Kysely<Database>,
   folder: string,
   kind: ItemKind,
-): Promise<Item[]> {
-  const pattern = `${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db
-    .selectFrom('items')
-    .selectAll()
+): Promise<number> {
+  const result = await db
+    .updateTable('items')
+    .set({ state: 'deleted', updated_at: Date.now() })
     .where('kind', '=', kind)
     .where('state', '=', 'published')
-    .where(sql<boolean>`path like ${pattern} escape '\\'`)
-    .execute();
-  return rows.map(toItem).filter((item) => item.path.startsWith(folder));
+    .where('path', '>=', folder)
+    .where('path', '<', `${folder}\uffff`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

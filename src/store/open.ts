@@ -1,7 +1,7 @@
 /**
  * Opens the database: SQLite in the data directory by default, PostgreSQL when a `postgres://` URL is
  * given. Applies the connection settings, backs up an existing SQLite file when migrations are pending,
- * and runs the migrations.
+ * and runs the migrations. Passing failures (server restart, SQLITE_BUSY) surface as DatabaseUnavailableError.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { ValidationError } from '../util/errors.js';
+import { mappingDatabaseErrors } from './error-mapping.js';
 import { pendingMigrations, runMigrations } from './migrate.js';
 import type { Database as Schema } from './schema.js';
 import type { Dialect } from './transaction.js';
@@ -53,7 +54,7 @@ async function openSqlite(dataDir: string, logger: Logger | undefined): Promise<
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 10000');
   raw.pragma('foreign_keys = ON');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Schema>({ dialect: mappingDatabaseErrors(new SqliteDialect({ database: raw })) });
   try {
     const pending = await pendingMigrations(db as Kysely<unknown>);
     if (pending.length > 0 && existed) {
@@ -77,7 +78,13 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined): Pr
   const pool = new pg.Pool({ connectionString: databaseUrl, types: pgTypes(), max: 10 });
   // An idle client that loses its server emits 'error' on the pool; without a listener that crashes the process.
   pool.on('error', (error) => logger?.warn({ err: error.message }, 'PostgreSQL idle connection lost'));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  // A client that loses its server while checked out (a restart between two queries of a transaction) emits
+  // 'error' too, where the pool no longer listens: without this the process crashes; its next query fails
+  // as DatabaseUnavailableError instead, and the pool drops it on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger?.warn({ err: error.message }, 'PostgreSQL connection lost'));
+  });
+  const db = new Kysely<Schema>({ dialect: mappingDatabaseErrors(new PostgresDialect({ pool })) });
   try {
     const applied = await runMigrations(db as Kysely<unknown>, 'postgres');
     if (applied.length > 0) logger?.info({ applied }, 'database migrated');

@@ -95,6 +95,8 @@ export interface ItemSyncTable {
   revision_applied: number | null;
   verified_at: number | null;
   evidence: string | null;
+  /** JSON: user data read before Kodi was changed, until the job succeeds (migration 0002). */
+  user_data_snapshot: string | null;
   updated_at: number;
 }
 

@@ -46,3 +46,23 @@ export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/**
+ * A write transaction run again (up to `attempts` times in all) when it fails on a unique violation: on
+ * PostgreSQL two transactions that insert the same new row (an item, a job of one (item, lane)) both pass
+ * their read, and the unique index stops the second — running it again finds the first one's row.
+ */
+export async function writeTransactionRetryingUnique<T>(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  body: (tx: Tx) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeTransaction(db, dialect, body);
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= attempts) throw error;
+    }
+  }
+}

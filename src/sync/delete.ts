@@ -5,12 +5,14 @@
  * waits for Player.OnStop (Kodi keeps playing a removed item, §10).
  */
 import { describeKodi, KodiRpcError } from '../kodi/errors.js';
+import { maskCredentials } from '../paths/index.js';
 import { TransientError } from '../util/errors.js';
-import { findByFile, type LibraryRow } from './lookup.js';
-import { refuseIfPlaying, type Operation } from './operation.js';
+import { assertMayChangeKodi, type LibraryRow } from './library-port.js';
+import { findByFile } from './lookup.js';
+import { refuseIfPlaying, type MemberAction, type Operation } from './operation.js';
 import type { SyncEvidence } from './types.js';
 
-async function removeEmptyShow(op: Operation, tvshowid: number): Promise<boolean> {
+export async function removeEmptyShow(op: MemberAction, tvshowid: number): Promise<boolean> {
   const { client } = op.member;
   const show = await op.steps.call(
     `VideoLibrary.GetTVShowDetails ${tvshowid}`,
@@ -18,6 +20,7 @@ async function removeEmptyShow(op: Operation, tvshowid: number): Promise<boolean
     (r) => `${r.episode ?? '?'} episode(s)`,
   );
   if (show.episode !== 0) return false;
+  assertMayChangeKodi(op.signal, `VideoLibrary.RemoveTVShow ${tvshowid}`);
   await op.steps.call(`VideoLibrary.RemoveTVShow ${tvshowid}`, () => client.removeTVShow(tvshowid));
   try {
     await op.steps.call(`VideoLibrary.GetTVShowDetails ${tvshowid} (verify)`, () =>
@@ -32,27 +35,45 @@ async function removeEmptyShow(op: Operation, tvshowid: number): Promise<boolean
   );
 }
 
-export async function removeItem(op: Operation, rows: LibraryRow[]): Promise<SyncEvidence> {
-  const { client } = op.member;
-  const started = performance.now();
-  await refuseIfPlaying(op, 'removal');
-  for (const row of rows) {
-    await op.steps.call(
-      `VideoLibrary.Remove${op.item.kind === 'movie' ? 'Movie' : 'Episode'} ${row.id}`,
-      () => (op.item.kind === 'movie' ? client.removeMovie(row.id) : client.removeEpisode(row.id)),
-    );
-  }
-  const left = await findByFile(client, op.steps, op.item.kind, op.kodiFile);
+/**
+ * Removes `rows` (every row of the item's file, or of one episode of it) and proves them gone by a fresh lookup.
+ * A path-only episode item removes every row of its file; an item with season/episode only its own row.
+ */
+/**
+ * Removes `rows` of `file` (none of them playing: checked first) and proves them gone by a fresh lookup: Remove
+ * answers OK even for unknown ids (real-kodi.md §8). Other rows of the same file (other episodes) may stay.
+ */
+export async function removeRowsProven(
+  op: MemberAction,
+  file: string,
+  rows: readonly LibraryRow[],
+  what: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await refuseIfPlaying(op, what, file);
+  for (const row of rows) await op.library.remove(row.id);
+  const removed = new Set(rows.map((r) => r.id));
+  const left = (await findByFile(op.library, file)).filter((r) => removed.has(r.id));
   if (left.length > 0) {
     throw new TransientError(
-      `${describeKodi(op.member.player.endpoint)} answered OK to the removal but still lists "${op.kodiFile}" (ids ${left.map((r) => r.id).join(', ')})`,
+      maskCredentials(
+        `${describeKodi(op.member.player.endpoint)} answered OK to the ${what} but still lists "${file}" (ids ${left.map((r) => r.id).join(', ')})`,
+      ),
     );
   }
+}
+
+/**
+ * Deletes the item: `rows` are every row of its file, or for an episode item that names its episode, its own row.
+ */
+export async function removeItem(op: Operation, rows: LibraryRow[]): Promise<SyncEvidence> {
+  const started = performance.now();
+  await removeRowsProven(op, op.kodiFile, rows, 'removal');
   const evidence: SyncEvidence = {
     outcome: 'removed',
     member: op.member.player.name,
     kodiIds: rows.map((r) => r.id),
-    file: op.kodiFile,
+    file: rows[0]?.file ?? op.kodiFile,
     matchedBy: 'file',
     completion: 'lookup',
     timings: { totalMs: Math.round(performance.now() - started) },

@@ -4,27 +4,39 @@
  * failure on one member fails over to the next member of the group (§6.6).
  */
 import type { Logger } from 'pino';
+import type { JobKind } from '../queue/index.js';
+import { DatabaseUnavailableError } from '../store/index.js';
 import type { KodiClient } from '../kodi/client.js';
 import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
-import { errorMessage, NotFoundError, PermanentError, retryClassOf } from '../util/errors.js';
+import { errorMessage, NotFoundError, PermanentError, retryClassOf, TransientError } from '../util/errors.js';
 import { decideAction } from './decide.js';
 import { removeItem } from './delete.js';
-import { findByFile, pickItemRow } from './lookup.js';
-import { chooseMembers } from './member.js';
-import type { Operation } from './operation.js';
-import { publishItem } from './publish.js';
-import { recordReplaced, replaceOldFiles } from './replace.js';
+import { restoreSiblings } from './folder-hash.js';
+import { videoLibraryPort, type LibraryRow } from './library-port.js';
+import { describeLookalikes, lookupFile, pickItemRow } from './lookup.js';
+import { chooseMembers, type Member, type MemberChoice } from './member.js';
+import {
+  FOLDER_REMOVAL_KIND,
+  folderRemovalKind,
+  folderRemovalPayload,
+  removeFolder,
+} from './folder-removal.js';
+import type { Operation, SnapshotHolder } from './operation.js';
+import { publishItem, rescanFolder } from './publish.js';
+import { finishReplacement, prepareReplacement, recordReplaced, type Replacement } from './replace.js';
 import { refreshItem } from './republish.js';
+import { withEntries } from './user-data.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
 import { StepRecorder, type RecordedStep } from './steps.js';
-import type { SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
-
-export const SYNC_JOB_KIND = 'sync-item';
+import { itemIdOf, replacesOf, SYNC_JOB_KIND, syncJobKind } from './job-contract.js';
+import type { ItemSyncRecord, SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
 
 /** The parts of a queue job this handler reads. */
 export interface SyncJob {
   id: number;
+  /** SYNC_JOB_KIND (default) or FOLDER_REMOVAL_KIND. */
+  kind?: string;
   lane: number;
   itemId: number | null;
   payload: unknown;
@@ -49,20 +61,6 @@ export interface SyncEngineDeps {
 
 export type SyncJobResult = SyncEvidence;
 
-function itemIdOf(job: SyncJob): number {
-  const payload = job.payload as { itemId?: unknown } | null;
-  const id = typeof payload?.itemId === 'number' ? payload.itemId : job.itemId;
-  if (id === null) throw new PermanentError(`job ${job.id} names no item (payload.itemId missing)`);
-  return id;
-}
-
-/** Manager paths of the old files this item replaces (submit.ts puts them in the payload). */
-function replacesOf(job: SyncJob): string[] {
-  const payload = job.payload as { replaces?: unknown } | null;
-  const list = Array.isArray(payload?.replaces) ? (payload.replaces as unknown[]) : [];
-  return list.filter((path): path is string => typeof path === 'string');
-}
-
 interface Plan {
   item: SyncItem;
   group: SyncGroup;
@@ -70,19 +68,21 @@ interface Plan {
   kodiFile: string;
   scanFolder: string;
   sourceRoot: string;
-  /** The replaced old files as the manager sees them, and in Kodi's form (same order). */
-  replaces: string[];
-  replacedFiles: string[];
+  /** The old files this item replaces (upgrade, rename), as the manager names them and in Kodi's form. */
+  replacements: Replacement[];
+  /** What the last verified job recorded, and any user data held for a restore. */
+  record: ItemSyncRecord | undefined;
 }
 
 async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
   const itemId = itemIdOf(job);
-  // Independent reads at once (one round trip instead of four on PostgreSQL).
-  const [item, group, mappings, players] = await Promise.all([
+  // Independent reads at once (one round trip instead of five on PostgreSQL).
+  const [item, group, mappings, players, record] = await Promise.all([
     store.getItem(itemId),
     store.getGroup(job.lane),
     store.listPathMappings(job.lane),
     store.listPlayers(job.lane),
+    store.getItemSync(itemId, job.lane),
   ]);
   if (!item) throw new NotFoundError('item', itemId);
   if (!group) throw new NotFoundError('player group', job.lane);
@@ -97,23 +97,32 @@ async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
     item.kind === 'episode'
       ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
       : kodiDirname(kodiFile);
-  const replaces = replacesOf(job);
-  const replacedFiles = replaces.map((path) => mapManagerToKodi(mappings, path, options));
-  return { item, group, players, kodiFile, scanFolder, sourceRoot, replaces, replacedFiles };
+  const replacements = replacesOf(job).map((managerPath) => ({
+    managerPath,
+    kodiFile: mapManagerToKodi(mappings, managerPath, options),
+  }));
+  return { item, group, players, kodiFile, scanFolder, sourceRoot, replacements, record };
 }
 
-async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence> {
+/** The rows a delete removes: an episode item that names its episode only its own row; otherwise every row. */
+function rowsToRemove(item: SyncItem, rows: LibraryRow[]): LibraryRow[] {
+  if (item.kind === 'episode' && item.season !== null && item.episode !== null) {
+    const own = pickItemRow(item, rows);
+    return own ? [own] : [];
+  }
+  return rows;
+}
+
+async function reconcile(op: Operation, record: ItemSyncRecord | undefined): Promise<SyncEvidence> {
   const started = performance.now();
-  const [rows, record] = await Promise.all([
-    findByFile(op.member.client, op.steps, op.item.kind, op.kodiFile),
-    store.getItemSync(op.item.id, op.group.id),
-  ]);
-  const row = pickItemRow(op.item, rows);
+  const lookup = await lookupFile(op.library, op.kodiFile);
+  const row = pickItemRow(op.item, lookup.rows);
   const action = decideAction(op.item, row !== undefined, record?.revisionApplied ?? null);
   op.steps.note('decide', `${op.item.state}, ${row ? `in Kodi as ${row.id}` : 'not in Kodi'} → ${action}`);
   const base = {
     member: op.member.player.name,
     timings: { totalMs: Math.round(performance.now() - started) },
+    ...(lookup.lookalikes.length > 0 && { notes: [describeLookalikes(lookup.lookalikes) ?? ''] }),
   };
   switch (action) {
     case 'publish':
@@ -121,14 +130,14 @@ async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence>
     case 'refresh':
       return row ? refreshItem(op, row) : publishItem(op);
     case 'remove':
-      return removeItem(op, rows);
+      return removeItem(op, rowsToRemove(op.item, lookup.rows));
     case 'in-sync':
       return {
         ...base,
         outcome: 'already in sync',
-        kodiIds: rows.map((r) => r.id),
+        kodiIds: lookup.rows.map((r) => r.id),
         file: row?.file ?? null,
-        matchedBy: 'file',
+        matchedBy: lookup.storedForm ? 'stored form' : 'file',
         completion: 'lookup',
         ...(row && { title: row.title }),
       };
@@ -137,14 +146,181 @@ async function reconcile(op: Operation, store: SyncStore): Promise<SyncEvidence>
   }
 }
 
-/**
- * Only once the new file is verified in Kodi (the old entries hold the user data until then). The replaced items
- * have no jobs of their own (submit.ts), so when the new item is not wanted either, they are still removed.
- */
-async function replaceAfter(op: Operation, evidence: SyncEvidence, replacedFiles: string[]): Promise<void> {
-  const present = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
-  evidence.replaced = await replaceOldFiles(op, replacedFiles, present);
+function isPresent(evidence: SyncEvidence): boolean {
+  return evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
 }
+
+/**
+ * An item that replaces old files (upgrade, rename): the old entries' user data is stored first, then the item's own
+ * reconcile runs (a publish that finds the folder skipped as unchanged removes the old entry first, folder-hash.ts),
+ * then the user data is carried over and the old rows removed (replace.ts).
+ */
+async function reconcileReplacing(op: Operation, p: Plan): Promise<SyncEvidence> {
+  const prepared = await prepareReplacement(op, p.replacements);
+  const evidence = await reconcile(op, p.record);
+  const replaced = await finishReplacement(op, prepared, isPresent(evidence));
+  // Removals followed the verification: prove once more that the new entry is what Kodi shows now.
+  const { rows } = await lookupFile(op.library, op.kodiFile);
+  const now = pickItemRow(op.item, rows);
+  if (isPresent(evidence) && !now) {
+    throw new TransientError(
+      `"${op.kodiFile}" was verified, but is gone from Kodi after the replaced entries were removed; the retry publishes it again`,
+    );
+  }
+  return { ...evidence, ...(now && { kodiIds: rows.map((r) => r.id) }), replaced };
+}
+
+/** Entries removed by an earlier step to reset a folder hash get their user data back (every attempt retries it). */
+async function withSiblingsRestored(op: Operation, evidence: SyncEvidence): Promise<SyncEvidence> {
+  const restored = await restoreSiblings(op, () => rescanFolder(op));
+  if (restored.length === 0) return evidence;
+  return {
+    ...evidence,
+    notes: [
+      ...(evidence.notes ?? []),
+      ...restored.map((f) => `user data of "${f}" restored after its re-add`),
+    ],
+  };
+}
+
+/** Runs `act` through the usable members in order; a transient failure moves on to the next member (§6.6). */
+async function throughMembers<T>(
+  choice: MemberChoice,
+  steps: StepRecorder,
+  act: (member: Member) => Promise<T>,
+): Promise<T> {
+  let lastError: unknown;
+  for (const member of choice.usable) {
+    try {
+      return await act(member);
+    } catch (error) {
+      // Only Kodi's trouble moves on to the next member: a database outage is the same for every member.
+      if (retryClassOf(error) !== 'transient' || error instanceof DatabaseUnavailableError) throw error;
+      if (member === choice.usable.at(-1)) throw error;
+      lastError = error;
+      steps.note('failover', `${member.player.name}: ${errorMessage(error)} → next member`);
+    }
+  }
+  throw lastError;
+}
+
+interface JobRun {
+  deps: SyncEngineDeps;
+  job: SyncJob;
+  ctx: SyncJobContext;
+  steps: StepRecorder;
+  timing: ScanTiming;
+  now: () => number;
+  /** performance.now() when the handler took the job. */
+  started: number;
+}
+
+/**
+ * The job's own timings: Kodi time (every call's wait, member choice included) and the whole job's time, so the
+ * Kodi part is never larger than the total it is part of.
+ */
+function withKodiTime(evidence: SyncEvidence, steps: StepRecorder, started: number): SyncEvidence {
+  const totalMs = Math.round(performance.now() - started);
+  const kodiMs = Math.min(totalMs, Math.round(steps.kodiMs * 100) / 100);
+  return { ...evidence, timings: { ...evidence.timings, kodiMs, totalMs } };
+}
+
+async function runItemJob({ deps, job, ctx, steps, timing, now, started }: JobRun): Promise<SyncEvidence> {
+  const p = await plan(deps.store, job);
+  const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
+  const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
+  const snapshot: SnapshotHolder = {
+    held: p.record?.userDataSnapshot ?? null,
+    save: async (entries) => {
+      const taken = withEntries(snapshot.held, entries, now());
+      await deps.store.saveUserDataSnapshot(p.item.id, p.group.id, taken);
+      snapshot.held = taken;
+    },
+  };
+  return throughMembers(choice, steps, async (member) => {
+    const op: Operation = {
+      ...p,
+      member,
+      library: videoLibraryPort(member.client, steps, p.item.kind, ctx.signal),
+      snapshot,
+      answering: choice.answering,
+      steps,
+      timing,
+      signal: ctx.signal,
+    };
+    let evidence = await withSiblingsRestored(
+      op,
+      p.replacements.length > 0 ? await reconcileReplacing(op, p) : await reconcile(op, p.record),
+    );
+    if (p.group.sharedDatabase) {
+      const others = choice.answering.filter((m) => m !== member);
+      evidence = await confirmOnSecondMember(op, evidence, others);
+      evidence = await refreshOtherScreens(op, evidence, others);
+    }
+    evidence = withKodiTime(evidence, steps, started);
+    const present = isPresent(evidence);
+    await deps.store.saveItemSync(p.item.id, p.group.id, {
+      kodiIds: present ? evidence.kodiIds : [],
+      kodiFile: present ? evidence.file : null,
+      revisionApplied: p.item.revision,
+      verifiedAt: now(),
+      evidence,
+    });
+    await recordReplaced(deps.store, p.group.id, p.replacements, evidence, now());
+    return evidence;
+  });
+}
+
+async function runFolderRemoval({ deps, job, ctx, steps, now, started }: JobRun): Promise<SyncEvidence> {
+  const parsed = folderRemovalPayload.safeParse(job.payload);
+  if (!parsed.success) throw new PermanentError(`job ${job.id}: invalid folder removal payload`);
+  const { kind, folder, libraryId } = parsed.data;
+  const [group, mappings, players, library] = await Promise.all([
+    deps.store.getGroup(job.lane),
+    deps.store.listPathMappings(job.lane),
+    deps.store.listPlayers(job.lane),
+    deps.store.getLibrary(libraryId),
+  ]);
+  if (!group) throw new NotFoundError('player group', job.lane);
+  if (!library) throw new NotFoundError('library', libraryId);
+  const options = { groupName: group.name };
+  const target = {
+    kind,
+    groupName: group.name,
+    kodiFolder: kodiFolder(mapManagerToKodi(mappings, folder, options)),
+    sourceRoot: kodiFolder(mapManagerToKodi(mappings, library.rootPath, options)),
+  };
+  const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
+  const choice = await chooseMembers(group, players, deps.clientFor, steps, deferredFor);
+  const evidence = await throughMembers(choice, steps, (member) =>
+    removeFolder({
+      ...target,
+      member,
+      answering: choice.answering,
+      library: videoLibraryPort(member.client, steps, kind, ctx.signal),
+      steps,
+      signal: ctx.signal,
+    }),
+  );
+  const recorded = withKodiTime(evidence, steps, started);
+  for (const item of await deps.store.listItemsBelow(folder)) {
+    if (item.state !== 'deleted' || item.kind !== kind) continue;
+    await deps.store.saveItemSync(item.id, group.id, {
+      kodiIds: [],
+      kodiFile: null,
+      revisionApplied: item.revision,
+      verifiedAt: now(),
+      evidence: recorded,
+    });
+  }
+  return recorded;
+}
+
+/** Every job kind this handler runs, as the queue registers them. */
+export const syncJobKinds: Record<string, JobKind> = {
+  [SYNC_JOB_KIND]: syncJobKind,
+  [FOLDER_REMOVAL_KIND]: folderRemovalKind,
+};
 
 export function createSyncJobHandler(
   deps: SyncEngineDeps,
@@ -159,46 +335,9 @@ export function createSyncJobHandler(
           : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
+    const run: JobRun = { deps, job, ctx, steps, timing, now, started: performance.now() };
     try {
-      const p = await plan(deps.store, job);
-      const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
-      const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
-      let lastError: unknown;
-      for (const member of choice.usable) {
-        const op: Operation = {
-          ...p,
-          member,
-          answering: choice.answering,
-          steps,
-          timing,
-          signal: ctx.signal,
-        };
-        try {
-          const evidence = await reconcile(op, deps.store);
-          if (p.replacedFiles.length > 0) await replaceAfter(op, evidence, p.replacedFiles);
-          if (p.group.sharedDatabase) {
-            const others = choice.answering.filter((m) => m !== member);
-            await confirmOnSecondMember(op, evidence, others);
-            await refreshOtherScreens(op, evidence, others);
-          }
-          evidence.timings.kodiMs = Math.round(steps.kodiMs * 100) / 100;
-          const present = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
-          await deps.store.saveItemSync(p.item.id, p.group.id, {
-            kodiIds: present ? evidence.kodiIds : [],
-            kodiFile: present ? evidence.file : null,
-            revisionApplied: p.item.revision,
-            verifiedAt: now(),
-            evidence,
-          });
-          await recordReplaced(deps.store, p.group.id, p.replaces, evidence, now());
-          return evidence;
-        } catch (error) {
-          if (retryClassOf(error) !== 'transient' || member === choice.usable.at(-1)) throw error;
-          lastError = error;
-          steps.note('failover', `${member.player.name}: ${errorMessage(error)} → next member`);
-        }
-      }
-      throw lastError;
+      return job.kind === FOLDER_REMOVAL_KIND ? await runFolderRemoval(run) : await runItemJob(run);
     } finally {
       await steps.flush();
     }

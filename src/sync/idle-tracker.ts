@@ -13,6 +13,8 @@ export const KNOWN_IDLE_MS = 1_000;
 interface ClientState {
   /** Bumped by every event that may mean a scan started or events were lost. */
   generation: number;
+  /** Between OnCleanStarted and OnCleanFinished (a clean blocks Kodi's library queue like a scan). */
+  cleaning: boolean;
   idleAt: number | undefined;
   idleGeneration: number;
 }
@@ -27,13 +29,18 @@ function invalidate(state: ClientState): void {
 function stateOf(client: KodiClient): ClientState {
   const known = states.get(client);
   if (known) return known;
-  const state: ClientState = { generation: 0, idleAt: undefined, idleGeneration: -1 };
+  const state: ClientState = { generation: 0, cleaning: false, idleAt: undefined, idleGeneration: -1 };
   // Subscribed for the client's lifetime (the pool keeps one client per Kodi); both end with the client.
   client.onNotification((n) => {
-    if (n.method === 'VideoLibrary.OnScanStarted' || n.method === 'VideoLibrary.OnCleanStarted')
+    if (n.method === 'VideoLibrary.OnScanStarted') invalidate(state);
+    else if (n.method === 'VideoLibrary.OnCleanStarted') {
+      state.cleaning = true;
       invalidate(state);
+    } else if (n.method === 'VideoLibrary.OnCleanFinished') state.cleaning = false;
   });
   client.onConnectionChange(() => {
+    // A clean that ended while the socket was down would leave `cleaning` stuck: forget it (the scan check remains).
+    state.cleaning = false;
     invalidate(state);
   });
   states.set(client, state);
@@ -61,11 +68,17 @@ export function recordAnswer(client: KodiClient, generation: number, scanning: b
   state.idleGeneration = generation;
 }
 
+/** A library clean announced by OnCleanStarted has not finished yet (Kodi would queue a refresh behind it). */
+export function cleaning(client: KodiClient): boolean {
+  return stateOf(client).cleaning;
+}
+
 /** True when an earlier answer still proves the Kodi idle (see the module comment). */
 export function knownIdle(client: KodiClient): boolean {
   const state = states.get(client);
   return (
     state?.idleAt !== undefined &&
+    !state.cleaning &&
     state.idleGeneration === state.generation &&
     client.webSocketUp &&
     performance.now() - state.idleAt <= KNOWN_IDLE_MS

@@ -1,7 +1,7 @@
 /**
  * One long-lived KodiClient per player, shared by every job (DESIGN §2.9: one WebSocket per Kodi, never dropped
  * with calls in flight, always closed with a handshake). Its notifications also wake deferred jobs: Player.OnStop →
- * 'player-stopped', OnScanFinished → 'scan-finished', WebSocket back up → 'kodi-online'.
+ * 'player-stopped', OnScanFinished / OnCleanFinished / a refresh's re-add → 'scan-finished', WebSocket back up → 'kodi-online'.
  */
 import type { Logger } from 'pino';
 import { KodiClient, type KodiClientOptions } from '../kodi/client.js';
@@ -61,7 +61,10 @@ export class KodiPool {
     const off = [
       client.onNotification((n) => {
         if (n.method === 'Player.OnStop') wake('player-stopped');
-        else if (n.method === 'VideoLibrary.OnScanFinished') wake('scan-finished');
+        // The library queue ran dry: a scan, a clean, or a refresh (its re-add comes outside a scan transaction).
+        else if (n.method === 'VideoLibrary.OnScanFinished' || n.method === 'VideoLibrary.OnCleanFinished')
+          wake('scan-finished');
+        else if (n.method === 'VideoLibrary.OnUpdate' && n.added && !n.transaction) wake('scan-finished');
       }),
       client.onConnectionChange((up) => {
         if (up) wake('kodi-online');

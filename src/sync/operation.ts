@@ -10,11 +10,29 @@ import type { ScanTiming } from './scan-wait.js';
 import { waitUntilIdle } from './scan-wait.js';
 import type { StepRecorder } from './steps.js';
 import type { SyncGroup, SyncItem } from './types.js';
+import type { VideoLibraryPort } from './library-port.js';
+import type { SnapshotEntry, UserDataSnapshot } from './user-data.js';
+
+/** The user data held for this (item, group) across attempts, and how to add to it durably. */
+export interface SnapshotHolder {
+  held: UserDataSnapshot | null;
+  /** Stores `entries` (merged with what is held) before the caller changes Kodi. */
+  save(entries: readonly SnapshotEntry[]): Promise<void>;
+}
+
+/** One old file an item replaces (upgrade, rename): as the manager names it, and in Kodi's form. */
+export interface Replacement {
+  managerPath: string;
+  kodiFile: string;
+}
 
 export interface Operation {
   item: SyncItem;
   group: SyncGroup;
   member: Member;
+  /** The acting member's video library, for this item's kind. */
+  library: VideoLibraryPort;
+  snapshot: SnapshotHolder;
   /** Every member that answered (the acting one included). */
   answering: Member[];
   /** The video file in Kodi's form. */
@@ -23,13 +41,18 @@ export interface Operation {
   scanFolder: string;
   /** The library root in Kodi's form (a video source with a content type). */
   sourceRoot: string;
+  /** The old files this item replaces (empty for most jobs). */
+  replacements: readonly Replacement[];
   steps: StepRecorder;
   timing: ScanTiming;
   signal?: AbortSignal;
 }
 
+/** What acting on a member's library needs, whatever the job kind (an item, or a folder removal). */
+export type MemberAction = Pick<Operation, 'member' | 'answering' | 'library' | 'steps' | 'signal'>;
+
 /** Never refresh or remove the item someone is watching (Kodi does not protect it; real-kodi.md §10). */
-export async function refuseIfPlaying(op: Operation, what: string, file = op.kodiFile): Promise<void> {
+export async function refuseIfPlaying(op: MemberAction, what: string, file: string): Promise<void> {
   for (const member of op.answering) {
     const files = await playingFiles(member, op.steps);
     if (files.some((f) => sameKodiPath(f, file))) {

@@ -1,18 +1,28 @@
 /**
  * Publish: make Kodi add an item that is not in its library, and prove it (DESIGN §6.4 "published, absent").
- * Each attempt: wait idle → prime (Files.GetDirectory of the parent: the only preparation that works for new movie
- * AND new show folders; real-kodi.md §4, §15) → Scan → await start and end → look up by file. Not found → escalate
- * one verified step at a time: re-prime + rescan the folder, scan the source root (new TV shows, xbmc#26169), a full
- * scan only when the group allows it; then a permanent failure that says what to check.
+ * Each attempt: wait idle → prime by listing the scan folder's PARENT (the preparation that works for new movie AND
+ * new show folders on Kodi 20.1; listing the new folder itself does not, real-kodi.md §4, §16) → wait until the
+ * folders Kodi hashes were last modified in a past second (folder-time.ts) → Scan → await start and end → look up
+ * by file. Not found → escalate one verified step at a time: rescan the folder, scan the source root (new TV
+ * shows, xbmc#26169), a full scan only when the group allows it; then a NotAddedError naming the cause it detected.
  */
-import type { KodiClient } from '../kodi/client.js';
-import { describeKodi, KodiRpcError } from '../kodi/errors.js';
-import { kodiDirname, kodiFolder, maskCredentials, sameKodiPath } from '../paths/index.js';
-import { errorMessage, PermanentError } from '../util/errors.js';
-import { findByFile, findByIdsOrTitle, pickItemRow, type LibraryRow } from './lookup.js';
+import { describeKodi } from '../kodi/errors.js';
+import type { KodiFileEntry } from '../kodi/types.js';
+import { kodiDirname, kodiFolder, maskCredentials } from '../paths/index.js';
+import { NotAddedError, type NotAddedCause } from './failures.js';
+import { entriesSharingHash, resetFolderHash } from './folder-hash.js';
+import { waitPastFolderTimes } from './folder-time.js';
+import { LISTING_TRIES, listFolder, sleep, type Listing } from './listing.js';
+import {
+  describeLookalikes,
+  findByIdsOrTitle,
+  lookupFile,
+  pickItemRow,
+  sameStoredFile,
+  type LibraryRow,
+} from './lookup.js';
 import { waitForLibraryIdle, type Operation } from './operation.js';
 import { scanAndWait, type ScanOutcome } from './scan-wait.js';
-import type { StepRecorder } from './steps.js';
 import type { SyncEvidence } from './types.js';
 import { KodiWatcher } from './watcher.js';
 
@@ -26,11 +36,8 @@ interface Attempt {
 
 function attempts(op: Operation): Attempt[] {
   const parent = op.scanFolder === op.sourceRoot ? op.sourceRoot : kodiDirname(op.scanFolder);
-  // Cheapest preparation that works (DESIGN §6.8, real-kodi.md §15): a movie's own folder (3–5 ms) makes Kodi see it;
-  // a new show folder is only seen after listing its parent (§4). The rescan falls back to the parent listing.
-  const first = op.item.kind === 'movie' ? op.scanFolder : parent;
   const list: Attempt[] = [
-    { label: 'scan folder', prime: first, directory: op.scanFolder },
+    { label: 'scan folder', prime: parent, directory: op.scanFolder },
     { label: 're-prime parent + rescan folder', prime: parent, directory: op.scanFolder },
   ];
   if (op.scanFolder !== op.sourceRoot)
@@ -40,44 +47,68 @@ function attempts(op: Operation): Attempt[] {
   return list;
 }
 
-interface Listing {
-  ok: boolean;
-  entries: string[];
-  error?: string;
-}
+/** Longest wait for a folder's second to pass (new files keep arriving → give up waiting, scan, verify). */
+const MAX_FOLDER_TIME_WAIT_MS = 5_000;
 
-async function list(client: KodiClient, steps: StepRecorder, folder: string): Promise<Listing> {
-  try {
-    const files = await steps.call(
-      `Files.GetDirectory "${folder}"`,
-      () => client.getDirectory(folder),
-      (r) => `${r.length} entries`,
-    );
-    return { ok: true, entries: files.map((f) => f.file) };
-  } catch (error) {
-    if (!(error instanceof KodiRpcError)) throw error;
-    return { ok: false, entries: [], error: errorMessage(error) };
-  }
-}
+const list = (op: Operation, folder: string): Promise<Listing> =>
+  listFolder(op.member.client, op.steps, folder, op.signal);
 
 /**
  * Waits until the library is idle and lists the folder to prime, both at once: a listing is harmless during a scan
- * and saves a round trip per job (IsScanningVideo alone costs Kodi a GUI frame, real-kodi.md §15). When Kodi was
- * busy the folder is listed again after the wait, so the listing Kodi caches is the newest one.
+ * and saves a round trip per job. When Kodi was busy the folder is listed again after the wait, so the listing Kodi
+ * caches is the newest one.
  */
 async function idleAndPrimed(op: Operation, folder: string): Promise<Listing> {
-  const [idle, listing] = await Promise.allSettled([
-    waitForLibraryIdle(op),
-    list(op.member.client, op.steps, folder),
-  ]);
+  const [idle, listing] = await Promise.allSettled([waitForLibraryIdle(op), list(op, folder)]);
   if (idle.status === 'rejected') throw idle.reason;
   if (listing.status === 'rejected') throw listing.reason;
-  return idle.value ? list(op.member.client, op.steps, folder) : listing.value;
+  return idle.value ? list(op, folder) : listing.value;
 }
 
-function lists(listing: Listing, path: string, folder: boolean): boolean {
-  const want = folder ? kodiFolder(path) : path;
-  return listing.entries.some((e) => sameKodiPath(folder ? kodiFolder(e) : e, want));
+function entryOf(listing: Listing, path: string): KodiFileEntry | undefined {
+  const want = kodiFolder(path);
+  return listing.entries.find((e) => sameStoredFile(kodiFolder(e.file), want));
+}
+
+function listsFile(listing: Listing, file: string): boolean {
+  return listing.entries.some((e) => sameStoredFile(e.file, file));
+}
+
+/**
+ * The folder times Kodi's hash of `directory` is made of: the folder's own (from its parent's listing) and, for a
+ * show folder, its sub-folders' (from its own listing). Waits until the newest is in a past second; repeated while
+ * new changes keep landing, up to MAX_FOLDER_TIME_WAIT_MS.
+ */
+async function waitForFolderSecond(op: Operation, directory: string, parentListing: Listing): Promise<void> {
+  const started = performance.now();
+  let parent = parentListing;
+  for (;;) {
+    const times = [entryOf(parent, directory)?.lastmodified];
+    if (op.item.kind === 'episode') {
+      const show = await list(op, directory);
+      times.push(...show.entries.filter((e) => e.filetype === 'directory').map((e) => e.lastmodified));
+    }
+    const verdict = waitPastFolderTimes(times, Date.now());
+    if (verdict.clockSkew) {
+      op.steps.note(
+        'folder time',
+        `a folder of "${directory}" is dated in the future: the file server's clock and Kodi Sync's disagree (use NTP)`,
+      );
+    }
+    const waited = performance.now() - started;
+    if (verdict.waitMs === 0 || op.signal?.aborted) return;
+    if (waited + verdict.waitMs > MAX_FOLDER_TIME_WAIT_MS) {
+      op.steps.note('folder time', `still changing after ${Math.round(waited)} ms: scanning now`);
+      return;
+    }
+    op.steps.note(
+      'folder time',
+      `"${directory}" changed within this second: waiting ${verdict.waitMs} ms so a later file changes Kodi's folder hash`,
+      verdict.waitMs,
+    );
+    await sleep(verdict.waitMs, op.signal);
+    parent = await list(op, kodiDirname(directory));
+  }
 }
 
 function found(
@@ -109,70 +140,122 @@ function found(
   };
 }
 
-export async function publishItem(op: Operation): Promise<SyncEvidence> {
-  const { client } = op.member;
-  const started = performance.now();
-  const watcher = new KodiWatcher(client);
-  const escalation: string[] = [];
-  let folderListing: Listing | undefined;
+interface AttemptState {
+  watcher: KodiWatcher;
+  escalation: string[];
+  lookalikes: LibraryRow[];
+  started: number;
+}
+
+/** One attempt: prime, wait for the folder's second, scan, await, look up. Evidence when the item is in Kodi. */
+async function tryAttempt(
+  op: Operation,
+  attempt: Attempt,
+  first: boolean,
+  state: AttemptState,
+): Promise<SyncEvidence | undefined> {
+  const primed = await idleAndPrimed(op, attempt.prime);
+  if (first && op.scanFolder !== op.sourceRoot && !(primed.ok && entryOf(primed, op.scanFolder))) {
+    // Kodi cannot see the folder: no scan can add it (real-kodi.md §5). Say so now.
+    throw invisibleFolder(op, attempt.prime, primed);
+  }
+  if (attempt.directory !== undefined && attempt.directory !== op.sourceRoot) {
+    await waitForFolderSecond(op, attempt.directory, primed);
+  }
+  const isPresent = async (): Promise<boolean> =>
+    pickItemRow(op.item, (await lookupFile(op.library, op.kodiFile)).rows) !== undefined;
+  const outcome = await scanAndWait(
+    op.member.client,
+    op.steps,
+    state.watcher,
+    attempt.directory,
+    isPresent,
+    op.timing,
+    op.signal,
+  );
+  const lookup = await lookupFile(op.library, op.kodiFile);
+  state.lookalikes = lookup.lookalikes;
+  const row = pickItemRow(op.item, lookup.rows);
+  if (row) {
+    const matchedBy = lookup.storedForm ? 'stored form' : 'file';
+    return found(op, row, lookup.rows, outcome, state.escalation, matchedBy, state.started);
+  }
+  const fallback = await findByIdsOrTitle(op.library, op.item, op.scanFolder);
+  if (fallback && state.watcher.wasAdded(op.item.kind, fallback.row.id)) {
+    // Added by our scan but stored under another file: Kodi has it; the mapping should be fixed (noted).
+    const evidence = found(
+      op,
+      fallback.row,
+      [fallback.row],
+      outcome,
+      state.escalation,
+      fallback.matchedBy,
+      state.started,
+    );
+    evidence.notes = [
+      `Kodi stores "${fallback.row.file}", the mapping produced "${op.kodiFile}": check the path mapping`,
+    ];
+    return evidence;
+  }
+  return undefined;
+}
+
+/** One scan of the item's folder, primed like a publish (used to bring back an entry removed to reset a hash). */
+export async function rescanFolder(op: Operation): Promise<void> {
+  const watcher = new KodiWatcher(op.member.client);
   try {
-    for (const [index, attempt] of attempts(op).entries()) {
-      if (index > 0) escalation.push(attempt.label);
-      const primed = await idleAndPrimed(op, attempt.prime);
-      folderListing ??= primed;
-      if (index === 0 && op.scanFolder !== op.sourceRoot) {
-        // Kodi cannot see the folder (or the file in it): no scan can add it (real-kodi.md §5). Say so now.
-        const visible =
-          primed.ok &&
-          (attempt.prime === op.scanFolder
-            ? lists(primed, op.kodiFile, false)
-            : lists(primed, op.scanFolder, true));
-        if (!visible) throw invisibleFolder(op, attempt.prime, primed);
-      }
-      const isPresent = async (): Promise<boolean> =>
-        (await findByFile(client, op.steps, op.item.kind, op.kodiFile)).length > 0;
-      const outcome = await scanAndWait(
-        client,
-        op.steps,
-        watcher,
-        attempt.directory,
-        isPresent,
-        op.timing,
-        op.signal,
-      );
-      const rows = await findByFile(client, op.steps, op.item.kind, op.kodiFile);
-      const row = pickItemRow(op.item, rows);
-      if (row) return found(op, row, rows, outcome, escalation, 'file', started);
-      const fallback = await findByIdsOrTitle(client, op.steps, op.item);
-      if (fallback && watcher.wasAdded(op.item.kind, fallback.row.id)) {
-        // Added by our scan but stored under another file: Kodi has it; the mapping should be fixed (noted).
-        const evidence = found(
-          op,
-          fallback.row,
-          [fallback.row],
-          outcome,
-          escalation,
-          fallback.matchedBy,
-          started,
-        );
-        evidence.notes = [
-          `Kodi stores "${fallback.row.file}", the mapping produced "${op.kodiFile}": check the path mapping`,
-        ];
-        return evidence;
-      }
-    }
+    const attempt = attempts(op)[0];
+    if (!attempt) return;
+    const primed = await idleAndPrimed(op, attempt.prime);
+    if (attempt.directory !== undefined) await waitForFolderSecond(op, attempt.directory, primed);
+    await scanAndWait(
+      op.member.client,
+      op.steps,
+      watcher,
+      attempt.directory,
+      () => Promise.resolve(false),
+      op.timing,
+      op.signal,
+    );
   } finally {
     watcher.dispose();
   }
-  throw await notAdded(op, escalation, folderListing);
 }
 
-function invisibleFolder(op: Operation, listed: string, listing: Listing): PermanentError {
+export async function publishItem(op: Operation): Promise<SyncEvidence> {
+  const state: AttemptState = {
+    watcher: new KodiWatcher(op.member.client),
+    escalation: [],
+    lookalikes: [],
+    started: performance.now(),
+  };
+  try {
+    for (const [index, attempt] of attempts(op).entries()) {
+      if (index > 0) state.escalation.push(attempt.label);
+      const evidence = await tryAttempt(op, attempt, index === 0, state);
+      if (evidence) return evidence;
+    }
+    const sharing = await entriesSharingHash(op);
+    const failure = await notAdded(op, state, sharing, false);
+    if (failure.reason !== 'folder-unchanged') throw failure;
+    // Kodi lists the file but keeps skipping its folder as unchanged: make it forget the folder's hash, scan again.
+    state.escalation.push(await resetFolderHash(op, sharing));
+    const retry = attempts(op)[0];
+    const evidence = retry && (await tryAttempt(op, retry, false, state));
+    if (evidence) return evidence;
+    throw await notAdded(op, state, [], true);
+  } finally {
+    state.watcher.dispose();
+  }
+}
+
+function invisibleFolder(op: Operation, listed: string, listing: Listing): NotAddedError {
   const who = describeKodi(op.member.player.endpoint);
   const why = listing.ok
-    ? `Files.GetDirectory("${listed}") lists ${listing.entries.length} entries but not "${listed === op.scanFolder ? op.kodiFile : op.scanFolder}"`
-    : `Files.GetDirectory("${listed}") failed (${listing.error ?? 'error'}): the folder is missing on Kodi's side or outside every video source`;
-  return new PermanentError(
+    ? `Files.GetDirectory("${listed}") lists ${listing.entries.length} entries but not "${op.scanFolder}"`
+    : `Files.GetDirectory("${listed}") failed ${LISTING_TRIES} times (${listing.error ?? 'error'}): the folder is missing on Kodi's side or outside every video source`;
+  return new NotAddedError(
+    'invisible',
     maskCredentials(
       `${who} cannot see "${op.kodiFile}": ${why}. Check the path mapping of group "${op.group.name}" ` +
         `(manager "${op.item.path}" → Kodi "${op.kodiFile}") and that the share is mounted where Kodi looks.`,
@@ -180,37 +263,68 @@ function invisibleFolder(op: Operation, listed: string, listing: Listing): Perma
   );
 }
 
+/**
+ * The failure, with the cause detected: Kodi cannot list the file (`invisible`); Kodi lists it and holds other
+ * entries under the same folder hash, so it skipped the folder (`folder-unchanged`) — unless the hash was reset
+ * already; Kodi lists it, scanned it and added nothing (`not-identified`).
+ */
 async function notAdded(
   op: Operation,
-  escalation: string[],
-  folderListing: Listing | undefined,
-): Promise<PermanentError> {
-  const { client } = op.member;
+  state: AttemptState,
+  sharing: readonly LibraryRow[],
+  hashReset: boolean,
+): Promise<NotAddedError> {
+  const { escalation } = state;
   const fileFolder = kodiDirname(op.kodiFile);
-  const inFolder = await list(client, op.steps, fileFolder);
-  const sees = inFolder.ok && lists(inFolder, op.kodiFile, false);
-  const other = await findByIdsOrTitle(client, op.steps, op.item);
-  const hints = [
-    sees
-      ? `Kodi lists the file itself (Files.GetDirectory "${fileFolder}" has it)`
-      : `Kodi does not list the file in "${fileFolder}" (${inFolder.ok ? `${inFolder.entries.length} entries` : (inFolder.error ?? 'error')})`,
-    `is "${op.sourceRoot}" a Kodi video source whose content type is set to ${op.item.kind === 'movie' ? 'movies' : 'TV shows'}?`,
-    `does the ${op.item.kind === 'movie' ? 'movie' : 'show/episode'} NFO or the scraper match (Kodi skips what it cannot identify)?`,
-    ...(folderListing && !folderListing.ok
-      ? [`the folder listed before the scan could not be listed: ${folderListing.error ?? ''}`]
-      : []),
-    ...(other
-      ? [
-          `Kodi already has "${other.row.title}" (matched by ${other.matchedBy}) at "${other.row.file}": a different path form than the mapping produces?`,
-        ]
-      : []),
-    ...(op.group.fullScanFallback ? [] : ['a full library scan was not tried (the group does not allow it)']),
-  ];
-  return new PermanentError(
-    maskCredentials(
-      `${describeKodi(op.member.player.endpoint)} did not add "${op.kodiFile}" after scanning "${op.scanFolder}"` +
-        (escalation.length ? ` and ${escalation.join(', ')}` : '') +
-        `. Check: ${hints.join('; ')}.`,
-    ),
+  const inFolder = await list(op, fileFolder);
+  const sees = inFolder.ok && listsFile(inFolder, op.kodiFile);
+  const cause: NotAddedCause = !sees
+    ? 'invisible'
+    : sharing.length > 0 && !hashReset
+      ? 'folder-unchanged'
+      : 'not-identified';
+  const other = await findByIdsOrTitle(op.library, op.item, op.scanFolder);
+  const tried = `after scanning "${op.scanFolder}"${escalation.length ? ` and ${escalation.join(', ')}` : ''}`;
+  const who = describeKodi(op.member.player.endpoint);
+  const hints: string[] = [];
+  if (cause === 'invisible') {
+    hints.push(
+      `Kodi does not list the file in "${fileFolder}" (${inFolder.ok ? `${inFolder.entries.length} entries` : (inFolder.error ?? 'error')}): ` +
+        `check the path mapping and that the share is mounted where Kodi looks`,
+    );
+  } else if (cause === 'folder-unchanged') {
+    hints.push(
+      `Kodi lists the file and already has ${sharing.length} other entr${sharing.length === 1 ? 'y' : 'ies'} under the same folder hash, ` +
+        `so it skipped the folder as unchanged: its modification time, in whole seconds, is the one Kodi recorded at its last ` +
+        `scan (a file added in the same second, or a move that kept the folder's time). Fix: change the folder's ` +
+        `modification time (touch it) and retry the job; publishers should not preserve folder times`,
+    );
+  } else {
+    hints.push(
+      `Kodi lists the file, scanned, and added nothing`,
+      `is "${op.sourceRoot}" a Kodi video source whose content type is set to ${op.item.kind === 'movie' ? 'movies' : 'TV shows'}?`,
+      `does the ${op.item.kind === 'movie' ? 'movie' : 'show/episode'} NFO or the scraper match (Kodi skips what it cannot identify)?`,
+    );
+  }
+  if (hashReset) hints.push("Kodi's folder hash was reset by a removal and the folder scanned again");
+  const alike = describeLookalikes(state.lookalikes);
+  if (alike) hints.push(alike);
+  if (other) {
+    hints.push(
+      `Kodi already has "${other.row.title}" (matched by ${other.matchedBy}) at "${other.row.file}": a different path form than the mapping produces?`,
+    );
+  }
+  if (!op.group.fullScanFallback && cause === 'not-identified') {
+    hints.push('a full library scan was not tried (the group does not allow it)');
+  }
+  const what =
+    cause === 'folder-unchanged'
+      ? 'Kodi skipped its folder as unchanged'
+      : cause === 'invisible'
+        ? 'Kodi cannot see the file'
+        : 'Kodi scanned it and identified nothing';
+  return new NotAddedError(
+    cause,
+    maskCredentials(`${who} did not add "${op.kodiFile}" ${tried}: ${what}. Check: ${hints.join('; ')}.`),
   );
 }

@@ -1,139 +1,144 @@
 /**
- * Replacing old files (an upgrade or rename under a new name): Kodi adds the new file as a SECOND entry and keeps
- * the old one until it is removed (real-kodi.md §4). Once the new file is verified present, carry the old entry's
- * user data onto it (SetMovieDetails/SetEpisodeDetails accept playcount, lastplayed, resume, dateadded, userrating;
- * §7), re-read to prove the copy, and only then remove the old rows and prove them gone (§8). Copy before remove:
- * a failure in between leaves the old entry, and its watched state, in Kodi for the retry.
+ * Replacing old files (an upgrade or rename under a new name). Kodi adds the new file as a SECOND entry and keeps
+ * the old one until it is removed (real-kodi.md §4) — or, when the folder's modification time did not change in a
+ * new whole second, skips the folder and never adds the new file (§16). Either way the old entry's user data must
+ * end up on the new entry:
+ * 1. snapshot: the old entries' user data stored durably before anything changes (reused by every retry);
+ * 2. the new file is published by the caller; if Kodi skipped the folder, the old entry of that folder is removed
+ *    makes Kodi forget the folder's hash (measured, §16) and the caller scans again;
+ * 3. carry the snapshot onto the new entry (SetMovieDetails/SetEpisodeDetails), re-read to prove it;
+ * 4. remove whatever old rows are left and prove them gone (§8).
+ * A crash anywhere in between leaves the snapshot; the retry finishes from it.
  */
 import { describeKodi } from '../kodi/errors.js';
 import { TransientError } from '../util/errors.js';
-import { findByFile, type LibraryRow } from './lookup.js';
-import { refuseIfPlaying, type Operation } from './operation.js';
-import type { ReplacedEvidence, SyncEvidence, SyncStore } from './types.js';
+import type { LibraryRow } from './library-port.js';
+import { lookupFile, sameStoredFile } from './lookup.js';
+import { removeRowsProven } from './delete.js';
+import type { Operation, Replacement } from './operation.js';
+import type { ReplacedEvidence, SyncStore, SyncEvidence } from './types.js';
+import {
+  entryFor,
+  heldEntries,
+  replacementCopy,
+  snapshotEntry,
+  unkeptFields,
+  userDataOf,
+  USER_FIELDS,
+  type SnapshotEntry,
+} from './user-data.js';
 
-const USER_FIELDS = ['playcount', 'lastplayed', 'resume', 'dateadded', 'userrating'] as const;
+export type { Replacement } from './operation.js';
 
-type UserRow = LibraryRow & {
-  playcount?: number;
-  lastplayed?: string;
-  resume?: { position: number; total: number };
-  dateadded?: string;
-  userrating?: number;
-};
-
-async function rowsOf(op: Operation, file: string): Promise<UserRow[]> {
-  return findByFile(op.member.client, op.steps, op.item.kind, file, USER_FIELDS);
+export interface PreparedReplacement {
+  replacements: readonly Replacement[];
+  /** The user data to carry over: this attempt's reading, or the snapshot an earlier attempt stored. */
+  entries: SnapshotEntry[];
 }
 
-/** What the new row lacks of the old one's user data; the OLD dateadded wins so "recently added" is not bumped. */
-function missing(old: UserRow, current: UserRow): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  if ((old.playcount ?? 0) > (current.playcount ?? 0)) fields.playcount = old.playcount;
-  if (old.lastplayed && (!current.lastplayed || old.lastplayed > current.lastplayed))
-    fields.lastplayed = old.lastplayed;
-  if ((old.resume?.position ?? 0) > 0 && (current.resume?.position ?? 0) === 0) fields.resume = old.resume;
-  if (old.dateadded && old.dateadded !== current.dateadded) fields.dateadded = old.dateadded;
-  if ((old.userrating ?? 0) > 0 && (current.userrating ?? 0) === 0) fields.userrating = old.userrating;
-  return fields;
+/** Reads the old entries and stores their user data durably before anything in Kodi changes. */
+export async function prepareReplacement(
+  op: Operation,
+  replacements: readonly Replacement[],
+): Promise<PreparedReplacement> {
+  const oldRows: LibraryRow[] = [];
+  for (const r of replacements) oldRows.push(...(await lookupFile(op.library, r.kodiFile, USER_FIELDS)).rows);
+  const held = heldEntries(op.snapshot.held, 'replaced');
+  const fresh = oldRows
+    .filter((row) => !held.some((e) => e.kodiId === row.id && e.file === row.file))
+    .map((row) => snapshotEntry(row, 'replaced'));
+  const entries = [...held, ...fresh];
+  if (fresh.length > 0) {
+    await op.snapshot.save(fresh);
+    op.steps.note(
+      'user data',
+      `snapshot of ${fresh.length} replaced entr${fresh.length === 1 ? 'y' : 'ies'} stored`,
+    );
+  } else if (held.length > 0) {
+    op.steps.note(
+      'user data',
+      `carrying over the snapshot of ${held.length} replaced entr${held.length === 1 ? 'y' : 'ies'} taken earlier`,
+    );
+  }
+  return { replacements, entries };
 }
 
-function unkept(fields: Record<string, unknown>, row: UserRow | undefined): string[] {
-  return Object.keys(fields).filter(
-    (field) =>
-      JSON.stringify((row as Record<string, unknown> | undefined)?.[field]) !== JSON.stringify(fields[field]),
-  );
-}
-
-/** The old row whose data a new row takes: the same episode of a multi-episode file, else the first. */
-function sourceFor(newRow: UserRow, oldRows: UserRow[]): UserRow | undefined {
-  return oldRows.find((r) => r.season === newRow.season && r.episode === newRow.episode) ?? oldRows[0];
-}
-
-async function copyUserData(op: Operation, oldRows: UserRow[]): Promise<Record<string, unknown>[]> {
-  const { client } = op.member;
-  const kind = op.item.kind === 'movie' ? 'Movie' : 'Episode';
-  const newRows = await rowsOf(op, op.kodiFile);
+async function carryOver(
+  op: Operation,
+  entries: readonly SnapshotEntry[],
+): Promise<Record<string, unknown>[]> {
+  if (entries.length === 0) return [];
+  const newRows = (await lookupFile(op.library, op.kodiFile, USER_FIELDS)).rows;
   const written = new Map<number, Record<string, unknown>>();
   for (const row of newRows) {
-    const old = sourceFor(row, oldRows);
-    const fields = old ? missing(old, row) : {};
+    const entry = entryFor(row, entries);
+    const fields = entry ? replacementCopy(entry.data, userDataOf(row)) : {};
     if (Object.keys(fields).length === 0) continue;
-    await op.steps.call(`VideoLibrary.Set${kind}Details ${row.id} ${JSON.stringify(fields)}`, () =>
-      op.item.kind === 'movie'
-        ? client.setMovieDetails(row.id, fields)
-        : client.setEpisodeDetails(row.id, fields),
-    );
-    written.set(row.id, fields);
+    await op.library.setDetails(row.id, fields as Record<string, unknown>);
+    written.set(row.id, fields as Record<string, unknown>);
   }
   if (written.size === 0) return [];
-  const reread = await rowsOf(op, op.kodiFile);
+  const reread = (await lookupFile(op.library, op.kodiFile, USER_FIELDS)).rows;
   for (const [id, fields] of written) {
-    const lostFields = unkept(
+    const lost = unkeptFields(
       fields,
       reread.find((r) => r.id === id),
     );
-    if (lostFields.length > 0) {
+    if (lost.length > 0) {
       throw new TransientError(
-        `${describeKodi(op.member.player.endpoint)} did not keep ${lostFields.join(', ')} copied onto "${op.kodiFile}" (id ${id}); the old entry stays until the retry`,
+        `${describeKodi(op.member.player.endpoint)} did not keep ${lost.join(', ')} copied onto "${op.kodiFile}" (id ${id}); ` +
+          `the stored user data is used by the retry`,
       );
     }
   }
   return [...written.values()];
 }
 
-async function replaceOne(op: Operation, oldFile: string, copy: boolean): Promise<ReplacedEvidence> {
-  const { client } = op.member;
-  const oldRows = await rowsOf(op, oldFile);
-  if (oldRows.length === 0) {
-    op.steps.note('replace', `"${oldFile}" is not in Kodi: nothing to carry over or remove`);
-    return { file: oldFile, kodiIds: [], restored: [], note: 'not in Kodi' };
-  }
-  await refuseIfPlaying(op, 'replacement of the old file', oldFile);
-  const restored = copy ? await copyUserData(op, oldRows) : [];
-  for (const row of oldRows) {
-    await op.steps.call(
-      `VideoLibrary.Remove${op.item.kind === 'movie' ? 'Movie' : 'Episode'} ${row.id}`,
-      () => (op.item.kind === 'movie' ? client.removeMovie(row.id) : client.removeEpisode(row.id)),
-    );
-  }
-  const left = await findByFile(client, op.steps, op.item.kind, oldFile);
-  if (left.length > 0) {
-    throw new TransientError(
-      `${describeKodi(op.member.player.endpoint)} answered OK to the removal but still lists the replaced "${oldFile}" (ids ${left.map((r) => r.id).join(', ')})`,
-    );
-  }
-  return { file: oldFile, kodiIds: oldRows.map((r) => r.id), restored };
-}
-
 /**
- * For each replaced file (Kodi form), in order: copy its user data onto the new file's rows (`copy`: the new file
- * is in Kodi), then remove it.
+ * Finishes a replacement once the new item's own job is done: carry the user data over when the new file is in
+ * Kodi (`newPresent`), then remove the old rows that are left and prove them gone. One evidence entry per file.
  */
-export async function replaceOldFiles(
+export async function finishReplacement(
   op: Operation,
-  oldFiles: readonly string[],
-  copy: boolean,
+  prepared: PreparedReplacement,
+  newPresent: boolean,
 ): Promise<ReplacedEvidence[]> {
-  const replaced: ReplacedEvidence[] = [];
-  for (const file of oldFiles) replaced.push(await replaceOne(op, file, copy));
-  return replaced;
+  const restored = newPresent ? await carryOver(op, prepared.entries) : [];
+  const evidence: ReplacedEvidence[] = [];
+  for (const [index, r] of prepared.replacements.entries()) {
+    // Looked up again, never taken from before the scan: Kodi reuses ids (real-kodi.md §8), and the old entry's id
+    // may belong to the new entry by now (the old row had the highest id, was removed, the new row took its id).
+    const rows = (await lookupFile(op.library, r.kodiFile)).rows;
+    await removeRowsProven(op, r.kodiFile, rows, 'replacement of the old file');
+    const snapshotIds = prepared.entries
+      .filter((e) => sameStoredFile(e.file, r.kodiFile))
+      .map((e) => e.kodiId);
+    const kodiIds = [...new Set([...rows.map((row) => row.id), ...snapshotIds])];
+    evidence.push({
+      file: r.kodiFile,
+      kodiIds,
+      restored: index === 0 ? restored : [],
+      ...(kodiIds.length === 0 && { note: 'not in Kodi' }),
+    });
+  }
+  return evidence;
 }
 
 /**
- * The replaced items had no job of their own (submit.ts): record for each that it is gone from this group's Kodi,
- * so its sync state agrees with its desired state "deleted". `managerPaths[i]` is `evidence.replaced[i]`'s file.
+ * The replaced items have no job of their own (submit.ts): record for each that it is gone from this group's Kodi,
+ * so its sync state agrees with its desired state "deleted".
  */
 export async function recordReplaced(
   store: SyncStore,
   groupId: number,
-  managerPaths: readonly string[],
+  replacements: readonly Replacement[],
   evidence: SyncEvidence,
   verifiedAt: number,
 ): Promise<void> {
-  for (const [i, replaced] of (evidence.replaced ?? []).entries()) {
-    const path = managerPaths[i];
-    if (path === undefined) continue;
-    for (const item of await store.listItemsAtPath(path)) {
+  for (const r of replacements) {
+    const replaced = evidence.replaced?.find((e) => e.file === r.kodiFile);
+    if (!replaced) continue;
+    for (const item of await store.listItemsAtPath(r.managerPath)) {
       if (item.state !== 'deleted') continue;
       await store.saveItemSync(item.id, groupId, {
         kodiIds: [],

@@ -10,7 +10,8 @@
 import type { KodiClient } from '../kodi/client.js';
 import { BusyError, TransientError } from '../util/errors.js';
 import { describeKodi } from '../kodi/errors.js';
-import { beginIdleCheck, knownIdle, recordAnswer, scanRequested } from './idle-tracker.js';
+import { beginIdleCheck, cleaning, knownIdle, recordAnswer, scanRequested } from './idle-tracker.js';
+import { assertMayChangeKodi } from './library-port.js';
 import type { StepRecorder } from './steps.js';
 import type { CompletionSignal } from './types.js';
 import { KodiWatcher } from './watcher.js';
@@ -71,7 +72,8 @@ export async function waitUntilIdle(
     steps.note('wait for idle', 'idle: IsScanningVideo was false just now and no scan started since');
     return false;
   }
-  if (!(await isScanning(client, steps))) return false;
+  const busy = async (): Promise<boolean> => cleaning(client) || (await isScanning(client, steps));
+  if (!(await busy())) return false;
   const watcher = new KodiWatcher(client);
   const started = performance.now();
   try {
@@ -79,12 +81,13 @@ export async function waitUntilIdle(
       await watcher.next(watcher.eventsReliable ? timing.safetyPollMs : timing.pollMs * 5, signal);
       if (
         watcher.scanFinished ||
+        watcher.cleanFinished ||
         !watcher.eventsReliable ||
         performance.now() - started >= timing.idleWaitMs
       ) {
         watcher.resetScan();
-        if (!(await isScanning(client, steps))) {
-          steps.note('wait for idle', 'Kodi finished its scan', performance.now() - started);
+        if (!(await busy())) {
+          steps.note('wait for idle', 'Kodi finished its scan or clean', performance.now() - started);
           return true;
         }
       }
@@ -93,8 +96,8 @@ export async function waitUntilIdle(
     watcher.dispose();
   }
   throw new BusyError(
-    `${describeKodi(client.endpoint)} is still scanning after ${Math.round(timing.idleWaitMs / 1000)} s (a scan started ` +
-      `by someone else); a Scan now would cancel it and add nothing, so the job waits for it to finish`,
+    `${describeKodi(client.endpoint)} is still scanning or cleaning after ${Math.round(timing.idleWaitMs / 1000)} s (started ` +
+      `by someone else); a Scan now would cancel it and add nothing, and a refresh would wait behind it, so the job waits for it to finish`,
     ['scan-finished'],
     timing.idleWaitMs,
   );
@@ -120,6 +123,7 @@ export async function scanAndWait(
     await watcher.next(ms, signal);
     waitMs += performance.now() - t;
   };
+  assertMayChangeKodi(signal, 'VideoLibrary.Scan');
   const sent = performance.now();
   scanRequested(client);
   await steps.call(

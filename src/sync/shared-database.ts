@@ -6,6 +6,7 @@ import { describeKodi } from '../kodi/errors.js';
 import { joinKodi, kodiFolder, maskCredentials } from '../paths/index.js';
 import { PermanentError } from '../util/errors.js';
 import { scanRequested } from './idle-tracker.js';
+import { videoLibraryPort } from './library-port.js';
 import { findByFile } from './lookup.js';
 import type { Member } from './member.js';
 import type { Operation } from './operation.js';
@@ -19,22 +20,29 @@ export async function confirmOnSecondMember(
   op: Operation,
   evidence: SyncEvidence,
   others: Member[],
-): Promise<void> {
+): Promise<SyncEvidence> {
   const second = others[0];
   if (!second) {
-    (evidence.notes ??= []).push('no second member answered: shared-database visibility not confirmed');
-    return;
+    return {
+      ...evidence,
+      notes: [
+        ...(evidence.notes ?? []),
+        'no second member answered: shared-database visibility not confirmed',
+      ],
+    };
   }
-  const rows = await findByFile(second.client, op.steps, op.item.kind, op.kodiFile);
+  // The file as Kodi stores it (a uniqueid-fallback match or a share URL with credentials differs from the mapping).
+  const file = evidence.file ?? op.kodiFile;
+  const rows = await findByFile(videoLibraryPort(second.client, op.steps, op.item.kind), file);
   const wantPresent = evidence.outcome !== 'removed' && evidence.outcome !== 'already absent';
   if (rows.length > 0 !== wantPresent) {
     throw new PermanentError(
       `Group "${op.group.name}" is marked as sharing one database, but ${describeKodi(second.player.endpoint)} ` +
-        `${wantPresent ? 'does not list' : 'still lists'} "${maskCredentials(op.kodiFile)}" after ${describeKodi(op.member.player.endpoint)} ` +
+        `${wantPresent ? 'does not list' : 'still lists'} "${maskCredentials(file)}" after ${describeKodi(op.member.player.endpoint)} ` +
         `${wantPresent ? 'added' : 'removed'} it: check that both use the same MySQL/MariaDB video database, or clear "shared database"`,
     );
   }
-  evidence.confirmedBy = second.player.name;
+  return { ...evidence, confirmedBy: second.player.name };
 }
 
 /**
@@ -48,12 +56,14 @@ export async function refreshOtherScreens(
   op: Operation,
   evidence: SyncEvidence,
   others: Member[],
-): Promise<void> {
+): Promise<SyncEvidence> {
   const folder = kodiFolder(joinKodi(op.sourceRoot, SCREEN_REFRESH_FOLDER));
+  const notes: string[] = [];
+  const refreshed: string[] = [];
   for (const other of others) {
     const name = other.player.name;
     if (other.playing) {
-      (evidence.notes ??= []).push(`screen of ${name} not refreshed: something is playing there`);
+      notes.push(`screen of ${name} not refreshed: something is playing there`);
       continue;
     }
     const scanning = await op.steps.call(
@@ -62,15 +72,18 @@ export async function refreshOtherScreens(
       String,
     );
     if (scanning) {
-      (evidence.notes ??= []).push(
-        `screen of ${name} not refreshed: it is scanning (its scan's end refreshes it)`,
-      );
+      notes.push(`screen of ${name} not refreshed: it is scanning (its scan's end refreshes it)`);
       continue;
     }
     scanRequested(other.client);
     await op.steps.call(`VideoLibrary.Scan ${name} ${folder} (screen refresh)`, () =>
       other.client.scan(folder),
     );
-    (evidence.screensRefreshed ??= []).push(name);
+    refreshed.push(name);
   }
+  return {
+    ...evidence,
+    ...(notes.length > 0 && { notes: [...(evidence.notes ?? []), ...notes] }),
+    ...(refreshed.length > 0 && { screensRefreshed: refreshed }),
+  };
 }

@@ -14,6 +14,7 @@ import {
 } from '../store/index.js';
 import { NotFoundError } from '../util/errors.js';
 import type { ItemIds, ItemSyncRecord, SyncEvidence, SyncItem, SyncStore } from './types.js';
+import type { UserDataSnapshot } from './user-data.js';
 
 async function orUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -81,11 +82,16 @@ export function createSyncStore(db: Kysely<Database>): SyncStore {
         revisionApplied: row.revisionApplied,
         verifiedAt: row.verifiedAt,
         evidence,
+        userDataSnapshot: row.userDataSnapshot as UserDataSnapshot | null,
       } satisfies ItemSyncRecord;
     },
     listItemsAtPath: async (path) => {
       const items = await listItems(db, { pathPrefix: path });
       return items.filter((item) => item.path === path).map(toSyncItem);
+    },
+    listItemsBelow: async (folder) => {
+      const items = await listItems(db, { pathPrefix: folder, limit: 100_000 });
+      return items.filter((item) => item.path.startsWith(folder)).map(toSyncItem);
     },
     saveItemSync: async (itemId, groupId, record) => {
       await upsertItemSync(db, {
@@ -96,7 +102,11 @@ export function createSyncStore(db: Kysely<Database>): SyncStore {
         revisionApplied: record.revisionApplied,
         verifiedAt: record.verifiedAt,
         evidence: record.evidence,
+        userDataSnapshot: null,
       });
+    },
+    saveUserDataSnapshot: async (itemId, groupId, snapshot) => {
+      await upsertItemSync(db, { itemId, groupId, userDataSnapshot: snapshot });
     },
   };
 }

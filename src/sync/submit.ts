@@ -1,41 +1,44 @@
 /**
  * Edge in, level out (DESIGN §2.2): events update each item's DESIRED state (publish → published; republish →
  * published with revision + 1; delete → deleted) and enqueue one 'sync-item' job per player group serving the item's
- * library (lane = group id), all in one batch. The queue coalesces a waiting job of the same (item, lane).
- * Everything is validated and resolved before the first write, so a bad event writes nothing.
+ * library (lane = group id), all in one batch — desired state, batch and jobs in ONE transaction, so a crash
+ * leaves either all of it or none (never an item without its job). The queue coalesces a waiting job of the same
+ * (item, lane), merging `replaces` (job-contract.ts). Everything is validated and resolved before the first write,
+ * so a bad event writes nothing.
  * A publish that `replaces` old files (upgrade, rename) marks their items deleted WITHOUT jobs of their own: the
  * replacing job copies their user data and removes them from Kodi (replace.ts), so no removal can run first.
+ *
+ * Item identity (one rule for every webhook and the API): a movie is its path; an episode is (path, season,
+ * episode). An episode event that names no season/episode (Sonarr Rename, Import Complete with several files)
+ * addresses EVERY known item of that path, and creates a path-only item only when none is known; an event with
+ * season/episode for a path known only path-only takes that item over (gives it the season/episode). So one file
+ * never becomes two items with opposite states.
  */
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { parsePath } from '../paths/index.js';
 import type { JobQueue } from '../queue/queue.js';
 import {
-  findItemByPath,
+  insertDesiredItem,
+  itemsAtPath,
   listGroupsForLibrary,
   listLibraries,
-  writeTransaction,
+  markPathDeleted,
+  updateDesiredItem,
+  writeTransactionRetryingUnique,
   type Database,
+  type DesiredDetails,
   type Dialect,
   type Library,
+  type Tx,
 } from '../store/index.js';
 import { ValidationError } from '../util/errors.js';
 import { validateItemEvents, type ItemEvent } from './events.js';
-import { SYNC_JOB_KIND } from './handler.js';
-
-/** The payload schema the queue checks 'sync-item' jobs against. */
-export const syncJobPayload = z
-  .object({
-    itemId: z.number().int().positive(),
-    /** Manager paths of the files the item replaces (their Kodi entries are carried over, then removed). */
-    replaces: z.array(z.string().min(1)).max(100).optional(),
-  })
-  .strict();
+import { syncJobInput } from './job-contract.js';
 
 export interface SubmitDeps {
   db: Kysely<Database>;
   dialect: Dialect;
-  queue: Pick<JobQueue, 'enqueueBatch'>;
+  queue: Pick<JobQueue, 'enqueueBatchIn' | 'announceBatch'>;
 }
 
 export interface SubmitResult {
@@ -111,107 +114,66 @@ export async function submitItemEvents(
       );
     }
   }
-  // Desired state first (one transaction), in event order: a publish then a delete of one file ends "deleted".
-  const itemIds = await writeTransaction(deps.db, deps.dialect, async (tx) => {
+  const label = options.label ?? `${events.length} item event(s)`;
+  const { batch, itemIds } = await writeTransactionRetryingUnique(deps.db, deps.dialect, async (tx) => {
+    // Desired state in event order: a publish then a delete of one file ends "deleted".
+    const jobs = new Map<string, { lane: number; itemId: number; replaces: string[] }>();
     const ids: number[] = [];
     for (const { event, library } of resolved) {
-      ids.push(await upsertDesiredState(tx, event, library.id));
-      for (const path of event.replaces ?? []) await markReplaced(tx, path);
+      const eventItems = await recordDesiredState(tx, event, library.id);
+      for (const path of event.replaces ?? []) await markPathDeleted(tx, path);
+      ids.push(...eventItems);
+      for (const itemId of eventItems) {
+        for (const lane of lanesByLibrary.get(library.id) ?? []) {
+          const key = `${itemId}/${lane}`;
+          const replaces = [...(jobs.get(key)?.replaces ?? []), ...(event.replaces ?? [])];
+          jobs.set(key, { lane, itemId, replaces });
+        }
+      }
     }
-    return ids;
+    const inputs = [...jobs.values()].map((j) => syncJobInput(j.lane, j.itemId, j.replaces));
+    return { batch: await deps.queue.enqueueBatchIn(tx, inputs, { label }), itemIds: ids };
   });
-  const jobs = resolved.flatMap(({ library, event }, i) =>
-    (lanesByLibrary.get(library.id) ?? []).map((lane) => ({
-      lane,
-      kind: SYNC_JOB_KIND,
-      itemId: itemIds[i] ?? null,
-      replaces: event.replaces ?? [],
-    })),
-  );
-  const unique = new Map<string, (typeof jobs)[number]>();
-  for (const job of jobs) {
-    const key = `${job.itemId ?? ''}/${job.lane}`;
-    const earlier = unique.get(key);
-    unique.set(key, { ...job, replaces: [...new Set([...(earlier?.replaces ?? []), ...job.replaces])] });
-  }
-  const withWaiting = await Promise.all(
-    [...unique.values()].map(async ({ replaces, ...job }) => {
-      const all = [...new Set([...(await waitingReplaces(deps.db, job.itemId, job.lane)), ...replaces])];
-      return { ...job, payload: { itemId: job.itemId, ...(all.length > 0 && { replaces: all }) } };
-    }),
-  );
-  const batch = await deps.queue.enqueueBatch(withWaiting, {
-    label: options.label ?? `${events.length} item event(s)`,
-  });
+  await deps.queue.announceBatch(batch);
   return { batchId: batch.batchId, jobIds: batch.jobs.map((j) => j.id), itemIds: [...new Set(itemIds)] };
 }
 
-async function upsertDesiredState(
-  tx: Kysely<Database>,
-  event: ItemEvent,
-  libraryId: number,
-): Promise<number> {
-  const key = { path: event.path, season: event.season ?? null, episode: event.episode ?? null };
-  const existing = await findItemByPath(tx, key);
-  const now = Date.now();
-  const details = {
-    library_id: libraryId,
+function detailsOf(event: ItemEvent, libraryId: number): DesiredDetails {
+  return {
+    libraryId,
     kind: event.kind,
     ...(event.ids?.imdb !== undefined && { imdb: event.ids.imdb }),
     ...(event.ids?.tmdb !== undefined && { tmdb: event.ids.tmdb }),
     ...(event.ids?.tvdb !== undefined && { tvdb: event.ids.tvdb }),
     ...(event.title !== undefined && { title: event.title }),
     ...(event.year !== undefined && { year: event.year }),
-    state: event.action === 'delete' ? ('deleted' as const) : ('published' as const),
-    updated_at: now,
+    state: event.action === 'delete' ? 'deleted' : 'published',
   };
-  if (!existing) {
-    const row = await tx
-      .insertInto('items')
-      .values({
-        ...details,
-        path: key.path,
-        season: key.season,
-        episode: key.episode,
-        revision: event.action === 'republish' ? 2 : 1,
-        created_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+}
+
+/** Writes the event's desired state onto the item(s) it addresses (the identity rule above); returns their ids. */
+async function recordDesiredState(tx: Tx, event: ItemEvent, libraryId: number): Promise<number[]> {
+  const details = detailsOf(event, libraryId);
+  const bump = event.action === 'republish';
+  const key = { path: event.path, season: event.season ?? null, episode: event.episode ?? null };
+  const known = await itemsAtPath(tx, event.path);
+  const pathOnly = key.season === null && key.episode === null;
+  if (event.kind === 'episode' && pathOnly && known.length > 0) {
+    for (const item of known) await updateDesiredItem(tx, item.id, details, { bump });
+    return known.map((item) => item.id);
   }
-  await tx
-    .updateTable('items')
-    .set((eb) => ({ ...details, ...(event.action === 'republish' && { revision: eb('revision', '+', 1) }) }))
-    .where('id', '=', existing.id)
-    .execute();
-  return existing.id;
-}
-
-/** Every item of the replaced file (a multi-episode file has several) is no longer wanted; no job of its own. */
-async function markReplaced(tx: Kysely<Database>, path: string): Promise<void> {
-  await tx
-    .updateTable('items')
-    .set({ state: 'deleted', updated_at: Date.now() })
-    .where('path', '=', path)
-    .execute();
-}
-
-/**
- * The queue coalesces a new job into the waiting one of the same (item, lane) by overwriting its payload: keep the
- * union of `replaces` so an earlier upgrade's old file is still removed. (Read just before the enqueue; a job
- * claimed in between has already handled its own replaces.)
- */
-async function waitingReplaces(db: Kysely<Database>, itemId: number | null, lane: number): Promise<string[]> {
-  if (itemId === null) return [];
-  const waiting = await db
-    .selectFrom('jobs')
-    .select('payload')
-    .where('item_id', '=', itemId)
-    .where('lane', '=', lane)
-    .where('state', 'in', ['queued', 'deferred'])
-    .executeTakeFirst();
-  if (!waiting) return [];
-  const parsed = syncJobPayload.safeParse(JSON.parse(waiting.payload));
-  return parsed.success ? (parsed.data.replaces ?? []) : [];
+  const exact = known.find((item) => item.season === key.season && item.episode === key.episode);
+  if (exact) {
+    await updateDesiredItem(tx, exact.id, details, { bump });
+    return [exact.id];
+  }
+  const unkeyed = known.find((item) => item.season === null && item.episode === null);
+  if (event.kind === 'episode' && unkeyed) {
+    await updateDesiredItem(tx, unkeyed.id, details, {
+      bump,
+      key: { season: key.season, episode: key.episode },
+    });
+    return [unkeyed.id];
+  }
+  return [await insertDesiredItem(tx, key, details, bump ? 2 : 1)];
 }

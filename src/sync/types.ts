@@ -5,6 +5,7 @@
  */
 import type { KodiEndpoint } from '../kodi/types.js';
 import type { PathMapping } from '../paths/index.js';
+import type { UserDataSnapshot } from './user-data.js';
 
 export type ItemKind = 'movie' | 'episode';
 export type ItemState = 'published' | 'deleted';
@@ -65,6 +66,8 @@ export interface ItemSyncRecord {
   revisionApplied: number | null;
   verifiedAt: number | null;
   evidence: SyncEvidence | null;
+  /** User data held for a restore until the job succeeds (user-data.ts); saving a verified record clears it. */
+  userDataSnapshot?: UserDataSnapshot | null;
 }
 
 export type CompletionSignal =
@@ -84,7 +87,7 @@ export interface SyncEvidence {
   kodiIds: number[];
   file: string | null;
   /** How the lookup matched: 'file' (exact), 'uniqueid' or 'title+year' (labelled fallbacks). */
-  matchedBy?: 'file' | 'uniqueid' | 'title+year';
+  matchedBy?: 'file' | 'stored form' | 'uniqueid' | 'title+year' | 'show+season+episode';
   completion?: CompletionSignal;
   /** Escalation steps that were needed (e.g. 'rescan folder', 'scan source root'). */
   escalation?: string[];
@@ -109,7 +112,12 @@ export interface SyncStore {
   listPlayers(groupId: number): Promise<SyncPlayer[]>;
   listPathMappings(groupId: number): Promise<PathMapping[]>;
   getItemSync(itemId: number, groupId: number): Promise<ItemSyncRecord | undefined>;
+  /** Saves a verified record and clears any pending user-data snapshot. */
   saveItemSync(itemId: number, groupId: number, record: ItemSyncRecord): Promise<void>;
+  /** Stores (or with null, drops) the user data a refresh or replacement must restore; durable before Kodi changes. */
+  saveUserDataSnapshot(itemId: number, groupId: number, snapshot: UserDataSnapshot | null): Promise<void>;
   /** Every item of exactly this manager path (a multi-episode file has several). */
   listItemsAtPath(path: string): Promise<SyncItem[]>;
+  /** Every item whose manager path lies below `folder` (ending with its separator). */
+  listItemsBelow(folder: string): Promise<SyncItem[]>;
 }

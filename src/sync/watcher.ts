@@ -9,6 +9,7 @@ import type { KodiNotification } from '../kodi/types.js';
 export class KodiWatcher {
   scanStarted = false;
   scanFinished = false;
+  cleanFinished = false;
   /** performance.now() of the last OnScanFinished. */
   scanFinishedAt = 0;
   /** The WebSocket went down at some point while watching: events may have been lost. */
@@ -39,6 +40,7 @@ export class KodiWatcher {
   resetScan(): void {
     this.scanStarted = false;
     this.scanFinished = false;
+    this.cleanFinished = false;
   }
 
   private onNotification(n: KodiNotification): void {
@@ -49,6 +51,9 @@ export class KodiWatcher {
       case 'VideoLibrary.OnScanFinished':
         this.scanFinished = true;
         this.scanFinishedAt = performance.now();
+        break;
+      case 'VideoLibrary.OnCleanFinished':
+        this.cleanFinished = true;
         break;
       case 'VideoLibrary.OnUpdate':
         if (n.added) this.added.push(n.item);

@@ -249,21 +249,22 @@ describe('webhook receipts', () => {
     expect(activity[1]).toMatchObject({ kind: 'Test', outcome: 'test' });
   });
 
-  it('turns a delete with files into one delete per known item below the folder', async () => {
+  it('turns a delete with files into a folder removal per group, and marks the known items below it deleted', async () => {
     await post('radarr', 'download-new');
     const answer = await post('radarr', 'movie-delete-with-files');
     expect(answer.status).toBe(202);
-    const items = await Promise.all(
-      (answer.body.jobIds ?? []).map(async (id) => {
-        const job = (await t.call('GET', `/api/v1/jobs/${id}`)).body;
-        return (await t.call('GET', `/api/v1/items/${job.itemId as number}`)).body;
-      }),
+    const jobs = await Promise.all(
+      (answer.body.jobIds ?? []).map(async (id) => (await t.call('GET', `/api/v1/jobs/${id}`)).body),
     );
-    expect(items.length).toBeGreaterThan(0);
-    for (const item of items) {
-      expect(item.state).toBe('deleted');
-      expect(item.path.startsWith(MATRIX)).toBe(true);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      expect(job).toMatchObject({ kind: 'sync-folder-removal', itemId: null, payload: { kind: 'movie' } });
+      expect((job.payload as { folder: string }).folder.startsWith(MATRIX)).toBe(true);
     }
+    const items = (await t.call('GET', '/api/v1/items')).body as unknown as { path: string; state: string }[];
+    const below = items.filter((item) => item.path.startsWith(MATRIX));
+    expect(below.length).toBeGreaterThan(0);
+    for (const item of below) expect(item.state).toBe('deleted');
   });
 
   it('answers 200 "rejected" (and keeps the connection alive) for a path in no library', async () => {

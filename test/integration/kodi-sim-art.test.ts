@@ -1,6 +1,6 @@
 // The simulator's local art behaves like Kodi 20.1's: a refresh finds art files only through the folder's last
 // listing in the directory cache, and every movie carries Kodi's default icon (measured on real Kodi 20.1).
-import { writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KodiSimulatorOptions } from '../../src/kodi-sim/index.js';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
@@ -88,6 +88,9 @@ describe('local art on refresh (directory cache)', () => {
     const movie = await target.kodi.writeMovie({ title: 'Rescanned', year: 2006 });
     await scan(target, movie.folder);
     await writeFile(`${movie.folder}Rescanned (2006)-fanart.png`, 'png');
+    // The folder's time in another second than at the first scan, or Kodi's folder hash skips it unlisted.
+    const later = Date.now() / 1000 + 5;
+    await utimes(movie.folder, later, later);
     await scan(target, movie.folder);
     const id = await refresh(target, 'movie', 1);
     expect(decode((await movieArt(target, id)).fanart)).toBe(`${movie.folder}Rescanned (2006)-fanart.png`);

@@ -1,5 +1,5 @@
 // The simulator's VideoLibrary.Scan behaves like Kodi 20.1 (research/real-kodi.md §2–§5, §15), over real sockets.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeEpisodeFiles, writeMovieFolder } from '../fixtures/media.js';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
@@ -137,19 +137,6 @@ describe('VideoLibrary.Scan', () => {
     expect(await moviesInFolder(kodi.endpoint, fresh.folder)).toHaveLength(1);
   });
 
-  it('also finds a new movie folder after GetDirectory of the folder or GetFileDetails of its file', async () => {
-    await kodi.writeMovie({ title: 'Old', year: 1990 });
-    await scanAndWait();
-    const a = await kodi.writeMovie({ title: 'Listed Folder', year: 2021 });
-    const b = await kodi.writeMovie({ title: 'Detailed File', year: 2022 });
-    await rpc(kodi.endpoint, 'Files.GetDirectory', { directory: a.folder });
-    await rpc(kodi.endpoint, 'Files.GetFileDetails', { file: b.file, media: 'video' });
-    await scanAndWait(a.folder);
-    await scanAndWait(b.folder);
-    expect(await moviesInFolder(kodi.endpoint, a.folder)).toHaveLength(1);
-    expect(await moviesInFolder(kodi.endpoint, b.folder)).toHaveLength(1);
-  });
-
   it('adds new folders one after another on a fresh Kodi that has listed nothing yet', async () => {
     for (const title of ['F1', 'F2', 'F3']) {
       const movie = await kodi.writeMovie({ title, year: 2000 });
@@ -270,6 +257,116 @@ describe('VideoLibrary.Scan', () => {
         showtitle: 'Nfo Show',
         tvshowid: 1,
       },
+    ]);
+  });
+});
+
+/** Moves a folder's time to `seconds` since the epoch (fractions allowed), as `touch -d` would. */
+async function setFolderTime(folder: string, seconds: number): Promise<void> {
+  await utimes(folder, seconds, seconds);
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+// The folder hash in whole seconds (folder-hash.ts); what real Kodi does is proven by the contract suite.
+describe('folder hash', () => {
+  it('skips an unchanged movie folder in a root scan and rescans it once its time moves to another second', async () => {
+    const movie = await kodi.writeMovie({ title: 'Kept Time', year: 2001 });
+    const second = nowSeconds() + 30;
+    await setFolderTime(movie.folder, second + 0.1);
+    await scanAndWait(kodi.moviesRoot);
+    await writeFile(`${movie.folder}Kept Time (2001) - Extended.mkv`, 'x');
+    await setFolderTime(movie.folder, second + 0.9);
+    await scanAndWait(kodi.moviesRoot);
+    await scanAndWait();
+    expect(await moviesInFolder(kodi.endpoint, movie.folder)).toHaveLength(1);
+    await setFolderTime(movie.folder, second + 2);
+    await scanAndWait(kodi.moviesRoot);
+    expect(await moviesInFolder(kodi.endpoint, movie.folder)).toHaveLength(2);
+  });
+
+  it('hashes a movie folder holding a sub-folder by its listing, so a rename there is seen even with the time kept', async () => {
+    const movie = await kodi.writeMovie({ title: 'With Extras', year: 2002 });
+    await mkdir(`${movie.folder}extras/`);
+    const second = nowSeconds() + 30;
+    await setFolderTime(movie.folder, second);
+    await scanAndWait(movie.folder);
+    await rename(movie.file, movie.file.replace(/\.mkv$/, ' - 1080p.mkv'));
+    await setFolderTime(movie.folder, second);
+    await scanAndWait(movie.folder);
+    expect(await moviesInFolder(kodi.endpoint, movie.folder)).toHaveLength(2);
+  });
+
+  it('shares stored hashes between Kodis on one library, like the path table of a shared MySQL database', async () => {
+    const other = await startSimulatedKodi({ name: 'sharing', sharedLibraryWith: kodi.sim });
+    try {
+      const movie = await kodi.writeMovie({ title: 'Shared Hash', year: 2003 });
+      const second = nowSeconds() + 30;
+      await setFolderTime(movie.folder, second);
+      await scanAndWait(movie.folder);
+      await writeFile(`${movie.folder}Shared Hash (2003) - 4K.mkv`, 'x');
+      await setFolderTime(movie.folder, second + 0.5);
+      const otherWs = await RawWebSocket.open(other.endpoint);
+      try {
+        await rpc(other.endpoint, 'VideoLibrary.Scan', { directory: movie.folder });
+        await otherWs.waitFor('VideoLibrary.OnScanFinished');
+      } finally {
+        otherWs.close();
+      }
+      expect(await moviesInFolder(kodi.endpoint, movie.folder)).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('forgets a folder hash when a clean removes a file from it', async () => {
+    const movie = await kodi.writeMovie({ title: 'Cleaned', year: 2004 });
+    const second = nowSeconds() + 30;
+    await setFolderTime(movie.folder, second);
+    await scanAndWait(movie.folder);
+    const renamed = movie.file.replace(/\.mkv$/, ' - 1080p.mkv');
+    await rename(movie.file, renamed);
+    await setFolderTime(movie.folder, second);
+    await scanAndWait(movie.folder);
+    expect(await moviesInFolder(kodi.endpoint, movie.folder, ['file'])).toMatchObject([{ file: movie.file }]);
+    const from = ws.notifications.length;
+    await rpc(kodi.endpoint, 'VideoLibrary.Clean', { showdialogs: false });
+    await ws.waitFor('VideoLibrary.OnCleanFinished', { from });
+    await scanAndWait(movie.folder);
+    expect(await moviesInFolder(kodi.endpoint, movie.folder, ['file'])).toMatchObject([{ file: renamed }]);
+  });
+
+  it('re-lists the whole show after RemoveTVShow, adding the episode its hash had hidden', async () => {
+    const first = await kodi.writeEpisode({ show: 'Gone Show', season: 1, episode: 1 });
+    await scanAndWait(first.showFolder);
+    const second = nowSeconds() + 30;
+    const early = await kodi.writeEpisode({ show: 'Gone Show', season: 1, episode: 2 });
+    await setFolderTime(early.seasonFolder, second + 0.1);
+    await scanAndWait(early.showFolder);
+    const late = await kodi.writeEpisode({ show: 'Gone Show', season: 1, episode: 3 });
+    await setFolderTime(late.seasonFolder, second + 0.8);
+    await scanAndWait(late.showFolder);
+    expect(kodi.sim.episodes()).toHaveLength(2);
+
+    await rpc(kodi.endpoint, 'VideoLibrary.RemoveTVShow', { tvshowid: kodi.sim.tvshows()[0]?.tvshowid });
+    await scanAndWait(late.showFolder);
+    expect(kodi.sim.episodes().map((e) => e.episode)).toEqual([1, 2, 3]);
+  });
+
+  it('gives every part of a multi-episode range its own row, named by the file when the NFO has no block for it', async () => {
+    const episode = await writeEpisodeFiles(kodi.sim.tvRoot, { show: 'Range Show', season: 2, episode: 1 });
+    const file = `${episode.seasonFolder}Range Show S02E04-E06.mkv`;
+    await writeFile(file, 'x');
+    await scanAndWait(episode.showFolder);
+    expect(
+      kodi.sim
+        .episodes()
+        .filter((e) => e.file === file)
+        .map((e) => [e.season, e.episode, e.title]),
+    ).toEqual([
+      [2, 4, 'Range Show S02E04-E06'],
+      [2, 5, 'Range Show S02E04-E06'],
+      [2, 6, 'Range Show S02E04-E06'],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { JobQueue, Worker, type Job, type QueueChange } from '../../src/queue/index.js';
+import { JobQueue, LeaseLostError, Worker, type Job, type QueueChange } from '../../src/queue/index.js';
 import { createItem, createPlayerGroup } from '../../src/store/index.js';
 import { StepRecorder } from '../../src/sync/steps.js';
 import {
@@ -315,6 +315,43 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
       await q.cancel(job.id);
       await until(async () => (await q.getJob(job.id)).state === 'cancelled');
       expect(sawAbort).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('aborts the handler with LeaseLostError when another worker takes its job over', async () => {
+    const q = queue();
+    const lane = await newLane();
+    let reason: unknown;
+    const worker = new Worker(
+      q,
+      async (_job, ctx) => {
+        await new Promise<void>((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            resolve();
+          });
+        });
+        reason = ctx.signal.reason;
+        throw reason;
+      },
+      { lanes: [lane], pollMs: 50, leaseMs: 3_000, heartbeatMs: 50 },
+    );
+    worker.start();
+    try {
+      const job = await q.enqueue({ lane, kind: 'sync', payload: { path: '/stolen' } });
+      await until(async () => (await q.getJob(job.id)).state === 'running');
+      // A reaper elsewhere gave the stalled job to another worker.
+      await t.store.db
+        .updateTable('jobs')
+        .set({ lease_owner: 'other-worker' })
+        .where('id', '=', job.id)
+        .execute();
+      await until(() => reason !== undefined);
+      expect(reason).toBeInstanceOf(LeaseLostError);
+      // The lost run's outcome is dropped: the job is still the other worker's.
+      await sleep(100);
+      expect(await q.getJob(job.id)).toMatchObject({ state: 'running', leaseOwner: 'other-worker' });
     } finally {
       await worker.stop();
     }

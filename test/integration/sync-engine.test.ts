@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createItem } from '../../src/store/index.js';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
+import { NotAddedError } from '../../src/sync/failures.js';
 import type { SyncJob } from '../../src/sync/handler.js';
 import { assertNoScanWhileScanning, memberClient, must, runOnce, startRig, type Rig } from './sync-rig.js';
 
@@ -137,8 +138,11 @@ describe('sync job handler against the simulator', () => {
     kodi.sim.faults.scanAddsNothing(true);
     const job = await item(rig, { kind: 'movie', path: movie.file });
     const outcome = await runOnce(rig, job);
-    expect(outcome.error?.name).toBe('PermanentError');
-    expect(outcome.error?.message).toMatch(/did not add .*Never Added.*content type.*NFO/s);
+    expect(outcome.error).toBeInstanceOf(NotAddedError);
+    expect((outcome.error as NotAddedError).reason).toBe('not-identified');
+    expect(outcome.error?.message).toMatch(
+      /did not add .*Never Added.*identified nothing.*content type.*NFO/s,
+    );
     expect(outcome.steps.filter((s) => s.startsWith('VideoLibrary.Scan')).length).toBeGreaterThanOrEqual(3);
   });
 

@@ -22,8 +22,9 @@ import { JobQueue } from '../../src/queue/queue.js';
 import type { Job } from '../../src/queue/types.js';
 import { Worker } from '../../src/queue/worker.js';
 import type { ItemEvent } from '../../src/sync/events.js';
-import { createSyncJobHandler, SYNC_JOB_KIND, type SyncJob } from '../../src/sync/handler.js';
-import { submitItemEvents, syncJobPayload } from '../../src/sync/submit.js';
+import { submitFolderRemovals } from '../../src/sync/folder-removal.js';
+import { createSyncJobHandler, syncJobKinds, type SyncJob } from '../../src/sync/handler.js';
+import { submitItemEvents } from '../../src/sync/submit.js';
 import { KodiPool } from '../../src/sync/kodi-pool.js';
 import type { ScanTiming } from '../../src/sync/scan-wait.js';
 import { createSyncStore } from '../../src/sync/store-port.js';
@@ -49,6 +50,11 @@ export interface Rig {
   worker: Worker;
   /** Submits events as the API would; returns the batch. */
   submit(events: ItemEvent[]): Promise<{ batchId: number; jobIds: number[] }>;
+  /** A movie or series deleted with its files, as the Radarr/Sonarr webhook submits it (undefined: no library). */
+  submitFolderDelete(
+    kind: 'movie' | 'episode',
+    folder: string,
+  ): Promise<{ batchId: number; jobIds: number[] } | undefined>;
   /** Waits until every job of the batch satisfies `done` (default: finished), then returns them. */
   waitForBatch(batchId: number, done?: (job: Job) => boolean, timeoutMs?: number): Promise<Job[]>;
   close(): Promise<void>;
@@ -92,7 +98,7 @@ export async function startRig(options: {
   }
   const wakes: { groupId: number; reason: string }[] = [];
   const queue = new JobQueue(store, {
-    kinds: { [SYNC_JOB_KIND]: syncJobPayload },
+    kinds: syncJobKinds,
     backoff: { baseMs: 200, factor: 2, maxDelayMs: 1_000, jitter: 0, ...options.backoff },
   });
   await queue.start();
@@ -135,6 +141,12 @@ export async function startRig(options: {
     queue,
     worker,
     submit: (events) => submitItemEvents({ db: store.db, dialect: store.dialect, queue }, events),
+    submitFolderDelete: (kind, folder) =>
+      submitFolderRemovals(
+        { db: store.db, dialect: store.dialect, queue },
+        [{ kind, folder }],
+        'folder delete',
+      ),
     waitForBatch,
     store,
     syncStore,

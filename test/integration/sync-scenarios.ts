@@ -279,9 +279,8 @@ export function defineSyncScenarios(target: ScenarioTarget): void {
           ...watched,
           resume: { position: 30, total: 120 },
         });
-        // Kodi skips a folder whose mtime did not change since its last scan (fasthash, real-kodi.md §4); at
-        // whole-second resolution a rename right after the publish would look unchanged. Real upgrades come later.
-        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        // Renamed right after the publish, often within the same second: Kodi's whole-second folder hash would skip
+        // the folder (real-kodi.md §16); the engine makes that harmless.
         const newFile = `${movie.folder}Upgrade Me (2010) - 1080p.mkv`;
         await rename(movie.file, newFile);
         await rename(`${movie.folder}Upgrade Me (2010).nfo`, `${movie.folder}Upgrade Me (2010) - 1080p.nfo`);

@@ -39,6 +39,25 @@ if (realKodiAvailable()) {
       expect((movies.movies ?? []).map((m) => m.file)).toContain(written.file);
       expectNoSecrets(t, answers, [PASSWORD, t.apiKey]);
     });
+
+    it('refuses the same Kodi in a second group, saying what to do, and adds nothing', async () => {
+      if (!t) throw new Error('the service did not start');
+      const before = await t.call('GET', '/api/v1/players');
+      const second = await t.call('POST', '/api/v1/groups', { name: 'Bedroom' });
+      const answer = await t.call('POST', '/api/v1/players', {
+        groupId: second.body.id,
+        name: 'Same Kodi again',
+        host: kodi.endpoint.host,
+        httpPort: kodi.endpoint.httpPort,
+        wsPort: kodi.endpoint.wsPort ?? null,
+        username: 'kodi',
+        password: PASSWORD,
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body.message).toMatch(/already|another group/i);
+      expect(answer.text).not.toContain(PASSWORD);
+      expect((await t.call('GET', '/api/v1/players')).body).toEqual(before.body);
+    });
   });
 } else {
   describe('service end to end (real Kodi)', () => {

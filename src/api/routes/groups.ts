@@ -1,8 +1,10 @@
 /**
- * CRUD for player groups (one Kodi library each, one queue lane each) and the libraries each serves.
+ * CRUD for player groups (one Kodi library each, one queue lane each) and the libraries each serves. A group
+ * with two or more players must share one video database (store/group-rules.ts).
  */
 import { z } from 'zod';
 import {
+  checkSharingOff,
   createPlayerGroup,
   deletePlayerGroup,
   getPlayerGroup,
@@ -102,6 +104,7 @@ export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
       const { libraryIds, ...fields } = request.body;
       await getPlayerGroup(db, request.params.id);
       if (libraryIds !== undefined) await requireLibraries(deps, libraryIds);
+      if (fields.sharedDatabase === false) await checkSharingOff(db, request.params.id);
       const group = await updatePlayerGroup(db, request.params.id, defined(fields));
       if (libraryIds !== undefined) await setGroupLibraries(db, group.id, libraryIds);
       deps.onConfigurationChange();

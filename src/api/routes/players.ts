@@ -1,6 +1,7 @@
 /**
  * CRUD for Kodi players (password write-only: accepted, never returned — `hasPassword` says whether one is
  * set), their live state, and "test player": a real round trip (connect, auth, version, WebSocket, sources).
+ * A Kodi belongs to one group, and a group without a shared database has one player (store/group-rules.ts).
  */
 import { z } from 'zod';
 import { maskUrlCredentials } from '../../config/mask.js';
@@ -8,6 +9,8 @@ import { KodiClient } from '../../kodi/client.js';
 import { KodiAuthError } from '../../kodi/errors.js';
 import { probeKodi } from '../../kodi/probe.js';
 import {
+  checkKodiNotInUse,
+  checkRoomInGroup,
   createPlayer,
   deletePlayer,
   getPlayer,
@@ -120,6 +123,8 @@ export function registerPlayerRoutes(app: ApiApp, deps: ApiDeps): void {
     { schema: { tags, body: PlayerCreate, response: { 201: Player, ...errors } } },
     async (request, reply) => {
       await requireRef('groupId', () => getPlayerGroup(db, request.body.groupId));
+      await checkKodiNotInUse(db, request.body);
+      await checkRoomInGroup(db, request.body);
       deps.secrets.add(request.body.password);
       const player = await createPlayer(db, {
         ...defined(request.body),
@@ -141,9 +146,17 @@ export function registerPlayerRoutes(app: ApiApp, deps: ApiDeps): void {
     '/api/v1/players/:id',
     { schema: { tags, params: IdParams, body: PlayerUpdate, response: { 200: Player, ...errors } } },
     async (request) => {
-      await getPlayer(db, request.params.id);
+      const current = await getPlayer(db, request.params.id);
       const groupId = request.body.groupId;
       if (groupId !== undefined) await requireRef('groupId', () => getPlayerGroup(db, groupId));
+      const placement = {
+        playerId: current.id,
+        groupId: groupId ?? current.groupId,
+        host: request.body.host ?? current.host,
+        httpPort: request.body.httpPort ?? current.httpPort,
+      };
+      await checkKodiNotInUse(db, placement);
+      if (placement.groupId !== current.groupId) await checkRoomInGroup(db, placement);
       deps.secrets.add(request.body.password);
       const player = await updatePlayer(db, request.params.id, defined(request.body));
       deps.onConfigurationChange();

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { errorMessage, ValidationError } from '../../util/errors.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
-import { expandFolderDeletes, recordOutcome, recordReceipt, submitRecorded } from '../intake.js';
+import { recordOutcome, recordReceipt, submitFolderDeletesRecorded, submitRecorded } from '../intake.js';
 import { radarrEventsFromPayload } from '../webhooks/radarr.js';
 import { sonarrEventsFromPayload } from '../webhooks/sonarr.js';
 import type { WebhookOutcome } from '../webhooks/item-event.js';
@@ -64,10 +64,27 @@ export function registerWebhookRoutes(app: ApiApp, deps: ApiDeps): void {
           count('rejected');
           throw error;
         }
-        const events = [
-          ...outcome.events,
-          ...(await expandFolderDeletes(deps.store.db, outcome.folderDeletes ?? [])),
-        ];
+        const folderDeletes = outcome.folderDeletes ?? [];
+        if (folderDeletes.length > 0) {
+          const queued = await submitFolderDeletesRecorded(
+            deps,
+            activityId,
+            folderDeletes,
+            `${source} ${eventType}`,
+          );
+          count(queued ? 'queued' : 'ignored');
+          return reply.code(queued ? 202 : 200).send(
+            queued
+              ? {
+                  status: 'queued',
+                  message: `queued ${queued.jobIds.length} folder removal job(s) in batch ${queued.batchId}`,
+                  batchId: queued.batchId,
+                  jobIds: queued.jobIds,
+                }
+              : { status: 'ignored', message: 'nothing to do: the folder is in no library' },
+          );
+        }
+        const events = outcome.events;
         if (events.length === 0) {
           const isTest = eventType === 'Test';
           const message = isTest

@@ -2,6 +2,7 @@
  * JSONRPC.*, Application.GetProperties, XBMC.GetInfoBooleans/GetInfoLabels and GUI.ShowNotification, with
  * Kodi 20.1's identity (JSON-RPC 13.0.0, research/real-kodi.md §1).
  */
+import { clockLabel } from '../clock-labels.js';
 import { invalidParams } from '../rpc-error.js';
 import { optionalInteger, requiredString, type Params } from './params.js';
 import { OK, type MethodTable } from './types.js';
@@ -81,9 +82,12 @@ export const systemMethods: MethodTable = {
 
   'XBMC.GetInfoLabels': (params) => {
     const answer: Record<string, string> = {};
+    const now = new Date();
     for (const name of stringArray(params, 'labels')) {
       answer[name] =
-        name.toLowerCase() === 'system.buildversion' ? '20.1 (20.1.0) Git:20230311-nogitfound' : '';
+        name.toLowerCase() === 'system.buildversion'
+          ? '20.1 (20.1.0) Git:20230311-nogitfound'
+          : (clockLabel(name, now) ?? '');
     }
     return answer;
   },

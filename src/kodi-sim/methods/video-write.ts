@@ -11,8 +11,9 @@ import { OK, type MethodTable } from './types.js';
 const CLEAN_CONTENT = new Set(['video', 'movies', 'tvshows', 'musicvideos']);
 
 function remove(ctx: SimContext, type: 'movie' | 'episode', id: number): string {
-  if (type === 'movie') ctx.library.movies.delete(id);
-  else ctx.library.episodes.delete(id);
+  // Kodi forgets the folder's scan hash with the row (library.ts), so the next scan of it lists it again.
+  if (type === 'movie') ctx.library.deleteMovie(id);
+  else ctx.library.deleteEpisode(id);
   // No existence check: OK and OnRemove even for an id that never existed (§8). The OnRemove goes out
   // before the answer. The playing item is not protected (§10).
   ctx.notify('VideoLibrary.OnRemove', { id, type });

@@ -3,7 +3,8 @@
  */
 import type { Kysely } from 'kysely';
 import { initial } from './0001_initial.js';
-import { uiSessions } from './0002_ui_sessions.js';
+import { userDataSnapshot } from './0002_user_data_snapshot.js';
+import { uiSessions } from './0003_ui_sessions.js';
 
 export interface Migration {
   /** Sorts and identifies the migration: `NNNN_what`. */
@@ -11,4 +12,4 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, uiSessions];
+export const migrations: readonly Migration[] = [initial, userDataSnapshot, uiSessions];

@@ -1,11 +1,11 @@
 /**
- * Migration 0002: web UI sign-in sessions. Only the SHA-256 of the session token is stored (a stolen
+ * Migration 0003: web UI sign-in sessions. Only the SHA-256 of the session token is stored (a stolen
  * database does not sign anyone in); each session has its own CSRF token and an expiry.
  */
 import type { Migration } from './index.js';
 
 export const uiSessions: Migration = {
-  id: '0002_ui_sessions',
+  id: '0003_ui_sessions',
   async up(db) {
     await db.schema
       .createTable('ui_sessions')
