@@ -1,6 +1,6 @@
 /**
  * startService: everything `kodi-sync serve` runs in one process — store, queue, workers, the pool of Kodi
- * clients, live player state, notifications, the HTTP API and demo mode — and the graceful stop that takes
+ * clients, live player state, notifications, the HTTP API with the web UI, and demo mode — and the graceful stop that takes
  * it down in order (stop taking work, let running jobs finish or return them, close every Kodi WebSocket
  * with a handshake — DESIGN §2.9 — then the database and the log).
  */
@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
 import { API_KEY_FILE, ensureApiKey } from './api/api-key.js';
 import { createMetrics } from './api/metrics.js';
-import { PlayerMonitor } from './api/player-monitor.js';
 import type { Config } from './config/load.js';
 import { createServiceLogger } from './config/logging.js';
 import { maskedConfig } from './config/mask.js';
@@ -17,8 +16,9 @@ import { writePidFile } from './config/pid-file.js';
 import { SecretRegistry } from './config/secrets.js';
 import { VERSION } from './config/version.js';
 import type { DemoStatus } from './api/deps.js';
-import { watchForNotifications } from './api/watchers.js';
+import { watchForNotifications } from './notify/job-watcher.js';
 import { createNotifier, defaultAgents } from './notify/index.js';
+import { countJobsByState } from './queue/index.js';
 import { JobQueue } from './queue/queue.js';
 import { Worker } from './queue/worker.js';
 import {
@@ -31,6 +31,8 @@ import {
 import { scheduleBackups } from './store/backup.js';
 import { createSyncJobHandler, syncJobKinds } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
+import { PlayerMonitor } from './sync/player-monitor.js';
+import { registerUi } from './ui/index.js';
 import { createSyncStore } from './sync/store-port.js';
 import type { SyncPlayer } from './sync/types.js';
 import { errorMessage } from './util/errors.js';
@@ -153,14 +155,7 @@ export async function startService(
 
     const groupNames = new Map<number, string>();
     const metrics = createMetrics({
-      jobCountsByState: async () => {
-        const rows = await store.db
-          .selectFrom('jobs')
-          .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
-          .groupBy('state')
-          .execute();
-        return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-      },
+      jobCountsByState: () => countJobsByState(store),
       players: () =>
         players.states().map((s) => ({
           player: s.name,
@@ -178,7 +173,7 @@ export async function startService(
     const demo = (): DemoStatus =>
       demoStatus.running || playerCount > 0 ? demoStatus : { ...demoStatus, hint: NO_KODI_HINT };
 
-    const app = await buildApi({
+    const apiDeps = {
       version: VERSION,
       logger,
       urlBase: config.urlBase,
@@ -200,13 +195,17 @@ export async function startService(
           .catch(() => undefined);
         void players.refresh();
       },
-    });
+    };
+    const app = await buildApi(apiDeps);
+    await registerUi(app, { ...apiDeps, app, apiKeyText: () => key.key });
 
     const stopWatching = watchForNotifications({
       queue,
       players,
       notifier,
-      metrics,
+      onJobFinished: (job, seconds) => {
+        metrics.jobDuration.observe({ kind: job.kind, outcome: job.state }, seconds);
+      },
       logger,
       groupName: (id) => groupNames.get(id) ?? `#${id}`,
       scrub: (text) => secrets.scrub(text),

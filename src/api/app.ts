@@ -1,7 +1,7 @@
 /**
  * buildApi: the fastify server of `kodi-sync serve` — REST under <urlBase>/api/v1 with its OpenAPI
- * document, the anonymous /ping, /metrics, Server-Sent Events and the UI placeholder, with API key auth
- * and one error mapping for every route.
+ * document, the anonymous /ping, /metrics and Server-Sent Events, with API key or UI session auth and one
+ * error mapping for every route. The web UI (src/ui) is registered on the same server by src/service.ts.
  */
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -23,6 +23,7 @@ import { presentedKey } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, installErrorHandler } from './errors.js';
 import { registerRoutes } from './routes/index.js';
+import { csrfSatisfied, sessionOf } from './session.js';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -32,8 +33,12 @@ export type ApiApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** Who may call a route: `key` (default), `webhook` (key also as Basic password) or `none`. */
-export type RouteAuth = 'key' | 'webhook' | 'none';
+/**
+ * Who may call a route: `key` (default: the API key, or a signed-in UI session), `webhook` (the key only,
+ * also as Basic password), `page` (like `key`, but a browser without a session is sent to the login form)
+ * or `none`.
+ */
+export type RouteAuth = 'key' | 'webhook' | 'page' | 'none';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -84,6 +89,20 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     if (auth === 'none') return;
     const key = presentedKey(request, auth === 'webhook');
     if (key !== undefined && deps.apiKey.matches(key)) return;
+    if (key === undefined && auth !== 'webhook') {
+      const session = await sessionOf(deps.store.db, request);
+      if (session !== undefined) {
+        request.uiSession = session;
+        return;
+      }
+      if (auth === 'page') {
+        const login = `${deps.urlBase}/login`;
+        // htmx follows HX-Redirect with a full page load; a plain browser follows the 303.
+        if (request.headers['hx-request'] === 'true')
+          return reply.code(401).header('hx-redirect', login).send();
+        return reply.redirect(login, 303);
+      }
+    }
     deps.metrics.authFailures.inc();
     await reply
       .code(401)
@@ -92,8 +111,20 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
         errorBody(
           'Unauthorized',
           key === undefined
-            ? 'API key missing: send it as the X-Api-Key header, the apikey query parameter or Authorization: Bearer <key> (kodi-sync config show-key prints it).'
+            ? 'API key missing: send it as the X-Api-Key header, the apikey query parameter or Authorization: Bearer <key> (kodi-sync config show-key prints it), or sign in to the web UI.'
             : 'API key wrong: use the key printed by `kodi-sync config show-key`.',
+        ),
+      );
+  });
+  // After the body is parsed: a request authenticated by the session cookie must echo its CSRF token.
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.uiSession === undefined || csrfSatisfied(request, request.uiSession)) return;
+    await reply
+      .code(403)
+      .send(
+        errorBody(
+          'Forbidden',
+          'The form is out of date (CSRF token missing or wrong): reload the page and try again.',
         ),
       );
   });

@@ -21,3 +21,5 @@ export * from './activity.js';
 export * from './notification-channels.js';
 export * from './scheduled-tasks.js';
 export * from './settings.js';
+export * from './ui-sessions.js';
+export * from './health.js';

@@ -195,6 +195,13 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+export interface UiSessionsTable {
+  token_sha256: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   libraries: LibrariesTable;
   player_groups: PlayerGroupsTable;
@@ -211,4 +218,5 @@ export interface Database {
   notification_channels: NotificationChannelsTable;
   activity: ActivityTable;
   settings: SettingsTable;
+  ui_sessions: UiSessionsTable;
 }

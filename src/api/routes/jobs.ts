@@ -3,6 +3,7 @@
  * cancel and retry. Error texts and step answers pass the secret scrubber on their way out.
  */
 import { z } from 'zod';
+import { listRecentBatchIds } from '../../queue/index.js';
 import type { Job, JobWithSteps } from '../../queue/types.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
@@ -164,13 +165,8 @@ export function registerJobRoutes(app: ApiApp, deps: ApiDeps): void {
       },
     },
     async (request) => {
-      const rows = await deps.store.db
-        .selectFrom('batches')
-        .select('id')
-        .orderBy('id', 'desc')
-        .limit(request.query.limit ?? 20)
-        .execute();
-      return Promise.all(rows.map(async (row) => ({ id: row.id, ...(await queue.batchProgress(row.id)) })));
+      const ids = await listRecentBatchIds(deps.store, request.query.limit ?? 20);
+      return Promise.all(ids.map(async (id) => ({ id, ...(await queue.batchProgress(id)) })));
     },
   );
   app.get(

@@ -1,9 +1,9 @@
 /**
  * System routes: the anonymous health check /ping (the *arr shape), the service status, Prometheus
- * /metrics, the OpenAPI document and the placeholder page where the web UI will live.
+ * /metrics and the OpenAPI document.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { checkDatabase, countPlayers } from '../../store/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -18,14 +18,6 @@ const Status = z
     demo: z.object({ running: z.boolean(), hint: z.string().optional() }),
   })
   .meta({ id: 'Status' });
-
-const UI_PLACEHOLDER = `<!doctype html><html><head><meta charset="utf-8"><title>Kodi Sync</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>Kodi Sync is running</h1>
-<p>The web UI arrives in the next release. Until then use the REST API
-(<a href="api/v1/openapi.json">OpenAPI document</a>) or the <code>kodi-sync</code> command
-(<code>kodi-sync --help</code>).</p>
-</body></html>`;
 
 export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
   app.get(
@@ -42,7 +34,7 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     async (request, reply) => {
       try {
-        await sql`select 1`.execute(deps.store.db);
+        await checkDatabase(deps.store.db);
         return { status: 'OK' as const };
       } catch (error) {
         request.log.error({ err: error }, 'ping: database read failed');
@@ -50,10 +42,6 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
       }
     },
   );
-
-  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
-    void reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER);
-  });
 
   app.get('/api/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
     void reply.send(app.swagger());
@@ -69,16 +57,13 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
       },
     },
     async () => {
-      const players = await deps.store.db
-        .selectFrom('players')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
+      const players = await countPlayers(deps.store.db);
       const demo = deps.demo();
       return {
         version: deps.version,
         startedAt: deps.startedAt,
         database: deps.store.dialect,
-        players: Number(players.n),
+        players,
         demo:
           demo.hint === undefined ? { running: demo.running } : { running: demo.running, hint: demo.hint },
       };

@@ -46,7 +46,7 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
       service.setDemoStatus({ running: true });
       process.stderr.write(
         `\nDemo mode: two simulated Kodis, ${demo.jobCount} publish job(s) in batch ${demo.batchId}. ` +
-          `Watch them with \`${cli} jobs list\`.\n`,
+          `Watch them in the web UI at ${service.url}/ or with \`${cli} jobs list\`.\n`,
       );
       const counts = await followBatch(api, demo.batchId, {
         quiet: false,
@@ -90,6 +90,7 @@ function banner(service: RunningService, config: Config, cli: string): string {
   const label = (name: string) => `  ${name.padEnd(9)}`;
   const lines = [`\nKodi Sync ${VERSION} is running — Ctrl+C stops it.`];
   service.urls.forEach((url, i) => lines.push(`${label(i === 0 ? 'Open' : '')}${url}`));
+  lines.push(`${label('Web UI')}open an address above and sign in with the API key`);
   lines.push(`${label('Data')}${config.dataDir} (database, settings, logs/, backups/)`);
   const keyFile = join(config.dataDir, API_KEY_FILE);
   if (service.generatedKeyFile !== undefined && process.stderr.isTTY && service.apiKey !== undefined) {
