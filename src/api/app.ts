@@ -19,6 +19,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { maskCredentials } from '../paths/index.js';
 import { presentedKey } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, installErrorHandler } from './errors.js';
@@ -127,6 +128,12 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
           'The form is out of date (CSRF token missing or wrong): reload the page and try again.',
         ),
       );
+  });
+  // A Kodi path may carry a share password (`smb://user:pass@nas/…` in a mapping, an item, a job's evidence): no
+  // JSON answer ever shows it (a mapping update that sends the masked form back keeps the stored one).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    return typeof payload === 'string' && type.includes('json') ? maskCredentials(payload) : payload;
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(
