@@ -21,6 +21,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { maskCredentials } from '../paths/index.js';
 import { presentedKey } from './auth.js';
+import { registerRateLimit } from './rate-limit.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, installErrorHandler } from './errors.js';
 import { registerRoutes } from './routes/index.js';
@@ -147,6 +148,7 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     );
   });
 
+  await registerRateLimit(app);
   await app.register(
     (scoped, _options, done) => {
       registerRoutes(scoped.withTypeProvider<ZodTypeProvider>(), deps);
