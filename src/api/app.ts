@@ -57,6 +57,8 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     // Open SSE streams would otherwise hold close() forever (research/stack.md pitfall 5).
     forceCloseConnections: true,
     trustProxy: true,
+    // A client that trickles its request (slowloris) is cut off instead of holding a socket for Node's 5 min.
+    requestTimeout: 30_000,
   });
   acceptEmptyJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);

@@ -1,6 +1,7 @@
 // Hostile input: random JSON bodies and ids on every endpoint never produce a 5xx, never crash the service, and a
 // refused (4xx) request changes nothing.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests read JSON answers loosely */
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -147,4 +148,39 @@ it('answers structured random bodies on the create endpoints with a status below
     ),
     { numRuns: 300 },
   );
+});
+
+it('refuses deeply nested bodies (50,000 levels) with a 4xx on every create route', async () => {
+  const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+  const deepObject = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+  for (const path of [
+    '/api/v1/items/publish',
+    '/api/v1/webhooks/radarr',
+    '/api/v1/libraries',
+    '/api/v1/players',
+  ]) {
+    for (const raw of [deep, deepObject]) {
+      const answer = await t.call('POST', path, undefined, { raw });
+      expect(answer.status, `${path} → ${answer.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+    }
+  }
+  expect((await t.call('GET', '/ping', undefined, { key: null })).body).toEqual({ status: 'OK' });
+});
+
+it('keeps answering others while a slow client trickles its request', async () => {
+  const url = new URL(t.url);
+  const slow = connect(Number(url.port), url.hostname);
+  await new Promise<void>((resolve) => slow.once('connect', resolve));
+  slow.write(
+    'POST /api/v1/items/publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+  );
+  try {
+    for (let i = 0; i < 5; i++) {
+      expect((await t.call('GET', '/ping', undefined, { key: null })).status).toBe(200);
+      slow.write(' ');
+    }
+  } finally {
+    slow.destroy();
+  }
 });
