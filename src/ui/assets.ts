@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { ApiApp } from '../api/app.js';
 
 const require = createRequire(import.meta.url);
-// From src/ui (tsx) and dist/ui (built) alike, the assets live in src/ui/assets.
-const ASSETS = fileURLToPath(new URL('../../src/ui/assets/', import.meta.url));
+// Next to this module: src/ui/assets (tsx), or dist/ui/assets (`npm run build` copies them there).
+const ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
 
 interface Asset {
   type: string;
