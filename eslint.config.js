@@ -22,4 +22,16 @@ export default defineConfig(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
+  {
+    // The web UI's one browser script.
+    files: ['src/ui/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'fetch', 'setTimeout', 'EventSource', 'HTMLElement'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
 );

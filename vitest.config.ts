@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `fast` (unit + integration against the simulator and the local databases) runs files
+// Four projects: `fast` (unit + integration against the simulator and the local databases) runs files
 // in parallel; `db-restart` restarts the local PostgreSQL, so it runs alone after `fast`; `real-kodi`
-// drives real headless Kodi instances, which each eat a CPU core, so its files run one at a time.
+// drives real headless Kodi instances, which each eat a CPU core, so its files run one at a time;
+// `browser` drives Debian's Chromium through the web UI, one file at a time too.
 export default defineConfig({
   test: {
     projects: [
@@ -37,6 +38,17 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

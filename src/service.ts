@@ -1,22 +1,25 @@
 /**
  * startService: everything `kodi-sync serve` runs in one process — store, queue, workers, the pool of Kodi
- * clients, live player state, notifications, the HTTP API and demo mode — and the graceful stop that takes
+ * clients, live player state, notifications, the HTTP API with the web UI, and demo mode — and the graceful stop that takes
  * it down in order (stop taking work, let running jobs finish or return them, close every Kodi WebSocket
  * with a handshake — DESIGN §2.9 — then the database and the log).
  */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
-import { ensureApiKey } from './api/api-key.js';
+import { API_KEY_FILE, ensureApiKey } from './api/api-key.js';
 import { createMetrics } from './api/metrics.js';
-import { PlayerMonitor } from './api/player-monitor.js';
 import type { Config } from './config/load.js';
 import { createServiceLogger } from './config/logging.js';
 import { maskedConfig } from './config/mask.js';
+import { writePidFile } from './config/pid-file.js';
 import { SecretRegistry } from './config/secrets.js';
+import { VERSION } from './config/version.js';
 import type { DemoStatus } from './api/deps.js';
-import { watchForNotifications } from './api/watchers.js';
+import { watchForNotifications } from './notify/job-watcher.js';
 import { createNotifier, defaultAgents } from './notify/index.js';
+import { countJobsByState } from './queue/index.js';
 import { JobQueue } from './queue/queue.js';
 import { Worker } from './queue/worker.js';
 import {
@@ -31,13 +34,15 @@ import { allJobKinds, createJobHandler } from './library/jobs.js';
 import { createLibraryOperations } from './library/operations.js';
 import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
 import { TaskScheduler } from './library/scheduler.js';
+import { scheduleBackups } from './store/backup.js';
 import { createSyncJobHandler } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
+import { PlayerMonitor } from './sync/player-monitor.js';
+import { registerUi } from './ui/index.js';
 import { createSyncStore } from './sync/store-port.js';
 import type { SyncPlayer } from './sync/types.js';
 import { errorMessage } from './util/errors.js';
-
-export const VERSION = '0.1.0';
+import { reachableUrls } from './config/addresses.js';
 
 export interface StartServiceOptions {
   /** Also log to stdout (default true; tests turn it off). */
@@ -47,6 +52,10 @@ export interface StartServiceOptions {
 export interface RunningService {
   /** Base URL including the URL base, e.g. http://127.0.0.1:7887/kodi-sync */
   url: string;
+  /** Every address it can be reached at (each interface when it listens on all of them). */
+  urls: string[];
+  /** Where the generated API key is kept, when this start generated it. */
+  generatedKeyFile: string | undefined;
   /** The API key in clear when known to this process (see api-key.ts). */
   apiKey: string | undefined;
   logger: Logger;
@@ -83,15 +92,20 @@ export async function startService(
   try {
     const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
     cleanups.push(() => store.close());
+    if (store.dialect === 'sqlite') cleanups.push(writePidFile(config.dataDir));
     const key = await ensureApiKey(store.db, config.dataDir, config.apiKey);
     secrets.add(key.key);
-    if (key.generated) {
-      process.stdout.write(
-        `\nKodi Sync generated its API key: ${key.key ?? ''}\n` +
-          `It is saved in ${config.dataDir}/api-key.txt; \`kodi-sync config show-key\` prints it again.\n\n`,
-      );
-      logger.info({ file: `${config.dataDir}/api-key.txt` }, 'API key generated on first start');
-    }
+    const keyFile = join(config.dataDir, API_KEY_FILE);
+    if (key.generated) logger.info({ file: keyFile }, 'API key generated on first start');
+    cleanups.push(
+      scheduleBackups({
+        dataDir: config.dataDir,
+        databaseFile: store.file,
+        intervalHours: config.backupIntervalHours,
+        keep: config.backupKeep,
+        logger,
+      }),
+    );
     const syncStore = createSyncStore(store.db);
     const loadPlayers = async (): Promise<SyncPlayer[]> => {
       const groups = await listPlayerGroups(store.db);
@@ -176,14 +190,7 @@ export async function startService(
 
     const groupNames = new Map<number, string>();
     const metrics = createMetrics({
-      jobCountsByState: async () => {
-        const rows = await store.db
-          .selectFrom('jobs')
-          .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
-          .groupBy('state')
-          .execute();
-        return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-      },
+      jobCountsByState: () => countJobsByState(store),
       players: () =>
         players.states().map((s) => ({
           player: s.name,
@@ -201,7 +208,7 @@ export async function startService(
     const demo = (): DemoStatus =>
       demoStatus.running || playerCount > 0 ? demoStatus : { ...demoStatus, hint: NO_KODI_HINT };
 
-    const app = await buildApi({
+    const apiDeps = {
       version: VERSION,
       logger,
       urlBase: config.urlBase,
@@ -224,13 +231,17 @@ export async function startService(
           .catch(() => undefined);
         void players.refresh();
       },
-    });
+    };
+    const app = await buildApi(apiDeps);
+    await registerUi(app, { ...apiDeps, app, apiKeyText: () => key.key });
 
     const stopWatching = watchForNotifications({
       queue,
       players,
       notifier,
-      metrics,
+      onJobFinished: (job, seconds) => {
+        metrics.jobDuration.observe({ kind: job.kind, outcome: job.state }, seconds);
+      },
       logger,
       groupName: (id) => groupNames.get(id) ?? `#${id}`,
       scrub: (text) => secrets.scrub(text),
@@ -279,11 +290,13 @@ export async function startService(
     if (playerCount === 0 && config.demo === 'off') logger.info(NO_KODI_HINT);
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    const host = ['0.0.0.0', '::'].includes(config.bindAddress) ? '127.0.0.1' : config.bindAddress;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${config.urlBase}`;
-    logger.info({ url, dataDir: config.dataDir, database: store.dialect }, 'Kodi Sync is listening');
+    const urls = reachableUrls(config.bindAddress, port, config.urlBase);
+    const url = urls[0] ?? `http://127.0.0.1:${port}${config.urlBase}`;
+    logger.info({ urls, dataDir: config.dataDir, database: store.dialect }, 'Kodi Sync is listening');
     return {
       url,
+      urls,
+      generatedKeyFile: key.generated ? keyFile : undefined,
       apiKey: key.key,
       logger,
       logFile: log.file,

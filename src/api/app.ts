@@ -1,7 +1,7 @@
 /**
  * buildApi: the fastify server of `kodi-sync serve` — REST under <urlBase>/api/v1 with its OpenAPI
- * document, the anonymous /ping, /metrics, Server-Sent Events and the UI placeholder, with API key auth
- * and one error mapping for every route.
+ * document, the anonymous /ping, /metrics and Server-Sent Events, with API key or UI session auth and one
+ * error mapping for every route. The web UI (src/ui) is registered on the same server by src/service.ts.
  */
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -19,10 +19,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { maskCredentials } from '../paths/index.js';
 import { presentedKey } from './auth.js';
+import { registerRateLimit } from './rate-limit.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody, installErrorHandler } from './errors.js';
 import { registerRoutes } from './routes/index.js';
+import { csrfSatisfied, sessionOf } from './session.js';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -32,8 +35,12 @@ export type ApiApp = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** Who may call a route: `key` (default), `webhook` (key also as Basic password) or `none`. */
-export type RouteAuth = 'key' | 'webhook' | 'none';
+/**
+ * Who may call a route: `key` (default: the API key, or a signed-in UI session), `webhook` (the key only,
+ * also as Basic password), `page` (like `key`, but a browser without a session is sent to the login form)
+ * or `none`.
+ */
+export type RouteAuth = 'key' | 'webhook' | 'page' | 'none';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,7 +57,10 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     // Open SSE streams would otherwise hold close() forever (research/stack.md pitfall 5).
     forceCloseConnections: true,
     trustProxy: true,
+    // A client that trickles its request (slowloris) is cut off instead of holding a socket for Node's 5 min.
+    requestTimeout: 30_000,
   });
+  acceptEmptyJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -83,6 +93,20 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     if (auth === 'none') return;
     const key = presentedKey(request, auth === 'webhook');
     if (key !== undefined && deps.apiKey.matches(key)) return;
+    if (key === undefined && auth !== 'webhook') {
+      const session = await sessionOf(deps.store.db, request);
+      if (session !== undefined) {
+        request.uiSession = session;
+        return;
+      }
+      if (auth === 'page') {
+        const login = `${deps.urlBase}/login`;
+        // htmx follows HX-Redirect with a full page load; a plain browser follows the 303.
+        if (request.headers['hx-request'] === 'true')
+          return reply.code(401).header('hx-redirect', login).send();
+        return reply.redirect(login, 303);
+      }
+    }
     deps.metrics.authFailures.inc();
     await reply
       .code(401)
@@ -91,10 +115,28 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
         errorBody(
           'Unauthorized',
           key === undefined
-            ? 'API key missing: send it as the X-Api-Key header, the apikey query parameter or Authorization: Bearer <key> (kodi-sync config show-key prints it).'
+            ? 'API key missing: send it as the X-Api-Key header, the apikey query parameter or Authorization: Bearer <key> (kodi-sync config show-key prints it), or sign in to the web UI.'
             : 'API key wrong: use the key printed by `kodi-sync config show-key`.',
         ),
       );
+  });
+  // After the body is parsed: a request authenticated by the session cookie must echo its CSRF token.
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.uiSession === undefined || csrfSatisfied(request, request.uiSession)) return;
+    await reply
+      .code(403)
+      .send(
+        errorBody(
+          'Forbidden',
+          'The form is out of date (CSRF token missing or wrong): reload the page and try again.',
+        ),
+      );
+  });
+  // A Kodi path may carry a share password (`smb://user:pass@nas/…` in a mapping, an item, a job's evidence): no
+  // JSON answer ever shows it (a mapping update that sends the masked form back keeps the stored one).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    return typeof payload === 'string' && type.includes('json') ? maskCredentials(payload) : payload;
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(
@@ -108,6 +150,7 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     );
   });
 
+  await registerRateLimit(app);
   await app.register(
     (scoped, _options, done) => {
       registerRoutes(scoped.withTypeProvider<ZodTypeProvider>(), deps);
@@ -116,4 +159,22 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     { prefix: deps.urlBase },
   );
   return app.withTypeProvider<ZodTypeProvider>();
+}
+
+/**
+ * `content-type: application/json` with no body (curl -H … -X POST, some HTTP clients on action routes such as
+ * POST /players/1/test) counts as no body: routes without one accept it, routes that need one say which field is
+ * missing. Any other body goes through fastify's own JSON parser (prototype-poisoning protection included).
+ */
+function acceptEmptyJsonBody(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
 }

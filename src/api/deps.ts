@@ -10,7 +10,7 @@ import type { JobQueue } from '../queue/queue.js';
 import type { Store } from '../store/open.js';
 import type { ApiKeyCheck } from './auth.js';
 import type { ApiMetrics } from './metrics.js';
-import type { PlayerMonitor } from './player-monitor.js';
+import type { PlayerMonitor } from '../sync/player-monitor.js';
 
 export interface DemoStatus {
   /** Simulated Kodis are running and configured. */

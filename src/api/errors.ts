@@ -44,12 +44,32 @@ function databaseConflict(error: unknown): string | undefined {
   return undefined;
 }
 
-const FASTIFY_CLIENT_ERRORS: Record<string, [number, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'The request body is too large (setting bodyLimitKb).'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Send the body as application/json.'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'The JSON body is empty; send a JSON object.'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The body is not valid JSON.'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'The Content-Length header does not match the body.'],
+/** Fastify's own client errors, answered with a plain name and a fix instead of its internal code. */
+const FASTIFY_CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [
+    413,
+    'PayloadTooLarge',
+    'The request body is too large (setting bodyLimitKb).',
+  ],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UnsupportedMediaType', 'Send the body as application/json.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'BadRequest', 'The JSON body is empty; send a JSON object.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'BadRequest', 'The body is not valid JSON.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+    400,
+    'BadRequest',
+    'The Content-Length header does not match the body.',
+  ],
+};
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'BadRequest',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  408: 'RequestTimeout',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
 };
 
 export function installErrorHandler(app: FastifyInstance): void {
@@ -99,9 +119,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const conflict = databaseConflict(error);
     if (conflict !== undefined) return reply.code(409).send(errorBody('Conflict', conflict));
     const known = FASTIFY_CLIENT_ERRORS[error.code];
-    if (known !== undefined) return reply.code(known[0]).send(errorBody(error.code, known[1]));
+    if (known !== undefined) return reply.code(known[0]).send(errorBody(known[1], known[2]));
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send(errorBody(error.code, error.message));
+      const name = STATUS_NAMES[error.statusCode] ?? 'BadRequest';
+      return reply.code(error.statusCode).send(errorBody(name, error.message));
     }
     if (isResponseSerializationError(error)) {
       request.log.error(

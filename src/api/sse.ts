@@ -5,6 +5,7 @@
  * never waits on them (research/stack.md pitfall 5).
  */
 import type { ServerResponse } from 'node:http';
+import { maskCredentials } from '../paths/index.js';
 import type { ApiApp } from './app.js';
 import type { ApiDeps } from './deps.js';
 
@@ -34,7 +35,9 @@ export function registerEventStream(app: ApiApp, deps: ApiDeps): void {
       });
       const send = (event: string, data: unknown) => {
         if (!res.writableEnded)
-          res.write(`event: ${event}\ndata: ${deps.secrets.scrub(JSON.stringify(data))}\n\n`);
+          res.write(
+            `event: ${event}\ndata: ${maskCredentials(deps.secrets.scrub(JSON.stringify(data)))}\n\n`,
+          );
       };
       res.write(': connected\n\n');
       send('hello', { players: deps.players.states() });

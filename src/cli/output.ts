@@ -37,7 +37,26 @@ export function formatTime(epochMs: number | null | undefined): string {
     : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** Wraps a command action: a failure prints its message (never a stack for expected errors) and sets exit code 1. */
+/** True when the person asked for stack traces (`--debug`, anywhere on the command line). */
+export function debugWanted(argv: readonly string[] = process.argv): boolean {
+  return argv.includes('--debug');
+}
+
+/** Prints a failure for a person: its message, and the stack only with --debug. */
+export function reportFailure(error: unknown): void {
+  const message =
+    error instanceof ApiRequestError
+      ? `${error.message}${error.status > 0 ? ` (HTTP ${error.status})` : ''}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  process.stderr.write(`kodi-sync: ${message}\n`);
+  if (debugWanted() && error instanceof Error && error.stack !== undefined) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+}
+
+/** Wraps a command action: a failure prints its message (a stack only with --debug) and sets exit code 1. */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
@@ -45,13 +64,7 @@ export function action<A extends unknown[]>(
     try {
       await fn(...args);
     } catch (error) {
-      const message =
-        error instanceof ApiRequestError
-          ? `${error.message}${error.status > 0 ? ` (HTTP ${error.status})` : ''}`
-          : error instanceof Error
-            ? error.message
-            : String(error);
-      process.stderr.write(`kodi-sync: ${message}\n`);
+      reportFailure(error);
       process.exitCode = 1;
     }
   };

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../util/errors.js';
+import { defaultDataDir } from './data-dir.js';
 import { DEMO_MODES, LOG_LEVELS, SETTINGS, type SettingSpec } from './settings.js';
 
 const urlBase = z
@@ -38,13 +39,15 @@ export const ConfigSchema = z.object({
   retentionDays: z.int({ error: 'must be a whole number' }).min(1).max(3650),
   shutdownTimeoutSeconds: z.int({ error: 'must be a whole number' }).min(1).max(600),
   bodyLimitKb: z.int({ error: 'must be a whole number' }).min(16).max(65536),
+  backupIntervalHours: z.int({ error: 'must be a whole number' }).min(0).max(8760),
+  backupKeep: z.int({ error: 'must be a whole number' }).min(1).max(1000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigKey = keyof Config;
 
+/** Built-in values; the data folder's default depends on the user (defaultDataDir). */
 export const DEFAULTS = {
-  dataDir: './data',
   port: 7887,
   bindAddress: '0.0.0.0',
   urlBase: '',
@@ -58,6 +61,8 @@ export const DEFAULTS = {
   retentionDays: 30,
   shutdownTimeoutSeconds: 30,
   bodyLimitKb: 1024,
+  backupIntervalHours: 24,
+  backupKeep: 7,
 } satisfies Partial<Record<ConfigKey, unknown>>;
 
 export interface LoadConfigOptions {
@@ -73,7 +78,7 @@ type Origin = { source: 'default' | 'file' | 'env' | 'flag'; name: string };
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const flags = options.flags ?? {};
-  const values: Record<string, unknown> = { ...DEFAULTS };
+  const values: Record<string, unknown> = { ...DEFAULTS, dataDir: defaultDataDir(env) };
   const origins = new Map<string, Origin>();
 
   const dataDirSpec = specOf('dataDir');

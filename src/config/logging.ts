@@ -1,11 +1,13 @@
 /**
- * The service log: JSON lines to stdout and to <dataDir>/logs/kodi-sync.log, rotated by size
- * (the *arr habit, research/webhooks-and-ecosystem.md §E), every line scrubbed of registered secrets.
+ * The service log: JSON lines to <dataDir>/logs/kodi-sync.log, rotated by size (the *arr habit,
+ * research/webhooks-and-ecosystem.md §E), and one readable line per event on the console (console-format.ts);
+ * every line scrubbed of registered secrets.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { consoleLine } from './console-format.js';
 import type { Config } from './load.js';
 import type { SecretRegistry } from './secrets.js';
 
@@ -36,10 +38,11 @@ export function createServiceLogger(
     process.stderr.write(`kodi-sync: cannot write the log file in ${dir}: ${error.message}\n`);
   });
   const toStdout = options.stdout ?? true;
+  const colour = process.stdout.isTTY && process.env.NO_COLOR === undefined;
   const destination = {
     write(line: string): void {
       const clean = secrets.scrub(line);
-      if (toStdout) process.stdout.write(clean);
+      if (toStdout) process.stdout.write(consoleLine(clean, colour));
       fileStream.write(clean);
     },
   };

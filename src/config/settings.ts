@@ -34,8 +34,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'data-dir',
     type: 'string',
     description:
-      'Folder holding everything the service keeps: config.json, the SQLite database, api-key.txt and logs/. ' +
-      'In a container mount it as /config.',
+      'Folder holding everything the service keeps: config.json, the SQLite database, api-key.txt, logs/ and ' +
+      'backups/. Default ~/.config/kodi-sync ($XDG_CONFIG_HOME/kodi-sync); /var/lib/kodi-sync for the systemd ' +
+      'service; in a container mount it as /config.',
     inFile: false,
   },
   {
@@ -175,5 +176,26 @@ export const SETTINGS: readonly SettingSpec[] = [
     min: 16,
     max: 65536,
     description: 'Largest accepted request body (webhooks of big series imports are the largest).',
+  },
+  {
+    key: 'backupIntervalHours',
+    env: ['KODI_SYNC_BACKUP_INTERVAL_HOURS'],
+    flag: 'backup-interval-hours',
+    type: 'integer',
+    min: 0,
+    max: 8760,
+    description:
+      'Hours between scheduled backups of the database and settings into <dataDir>/backups (0: no scheduled ' +
+      'backups; `kodi-sync backup` still works).',
+  },
+  {
+    key: 'backupKeep',
+    env: ['KODI_SYNC_BACKUP_KEEP'],
+    flag: 'backup-keep',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    description:
+      'How many backups are kept in <dataDir>/backups; older ones are deleted after each new backup.',
   },
 ];

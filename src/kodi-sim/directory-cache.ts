@@ -11,7 +11,7 @@
  * after it stays invisible until the folder is listed again (measured on Kodi 20.1 with a poster written after
  * the scan; refresh itself: research/real-kodi.md §7). The files' content (the NFO) is read fresh.
  */
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { listDirectory, type DirEntry } from './disk.js';
 
 export class DirectoryCache {
@@ -52,9 +52,15 @@ export class DirectoryCache {
     const folder = path.endsWith('/') ? path : `${dirname(path)}/`;
     const entries = await listDirectory(folder);
     if (entries) this.folderListed(folder, entries);
+    else this.folderFiles.delete(folder);
     for (const root of [this.moviesRoot, this.tvRoot]) {
       if (path === root && this.listings.has(root)) this.listings.set(root, await this.currentNames(root));
     }
+  }
+
+  /** True when the folder's last listing held this file (whether or not it is still on disk). */
+  listedFile(file: string): boolean {
+    return this.folderFiles.get(`${dirname(file)}/`)?.has(basename(file)) ?? false;
   }
 
   /** False when the cached root listing hides the top folder of `directory` (a strict sub-folder of `root`). */

@@ -16,6 +16,8 @@ export class LibraryJobs {
   private cleaning = false;
   private stopped = false;
   private readonly pendingRefreshes = new Set<string>();
+  /** The refresh queue's tail: each refresh starts after the one before it ended. */
+  private refreshes: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -66,21 +68,28 @@ export class LibraryJobs {
     if (modal) await run.catch(() => undefined);
   }
 
-  /** A second refresh of the same item while the first is pending is dropped (kodi-jsonrpc.md §4). */
+  /**
+   * A second refresh of the same item while the first is pending is dropped (kodi-jsonrpc.md §4). Refreshes run
+   * one at a time, and only while no scan or clean runs: Kodi's library queue holds a refresh sent during a
+   * scan until the scan ends (real-kodi.md §16: 22 s after the Refresh answer on a ~1,400-movie root scan) —
+   * until then the row, its id and its user data stay as they were.
+   */
   requestRefresh(type: 'movie' | 'episode', id: number): void {
     const key = `${type}:${id}`;
     if (this.stopped || this.pendingRefreshes.has(key)) return;
     this.pendingRefreshes.add(key);
     const isStopped = (): boolean => this.stopped;
-    const job =
-      type === 'movie'
+    const run = async (): Promise<void> => {
+      while ((this.scan || this.cleaning) && !this.stopped) await delay(5);
+      await (type === 'movie'
         ? refreshMovie(this.ctx(), this.directoryCache, id, isStopped)
-        : refreshEpisode(this.ctx(), this.directoryCache, id, isStopped);
-    this.track(
-      job.finally(() => {
-        this.pendingRefreshes.delete(key);
-      }),
-    );
+        : refreshEpisode(this.ctx(), this.directoryCache, id, isStopped));
+    };
+    const job = this.refreshes.then(run).finally(() => {
+      this.pendingRefreshes.delete(key);
+    });
+    this.refreshes = job.catch(() => undefined);
+    this.track(job);
   }
 
   /** Kodi is going away: cancel every job silently and wait until none touches the library any more. */

@@ -2,6 +2,8 @@
  * One VideoLibrary.Scan job: which folders it covers and what it adds, with the notifications Kodi sends
  * (research/real-kodi.md §2): OnScanStarted, two OnUpdate per added item (the second with `added:true`,
  * both with `transaction:true`), OnScanFinished — also when it was cancelled or added nothing.
+ * Like Kodi's CVideoInfoScanner it visits the requested folder and every folder below it the library knows,
+ * and skips a folder whose stored hash equals its current one (folder-hash.ts, whole seconds).
  */
 import { delay, rootOf, type SimContext } from './context.js';
 import type { DirectoryCache } from './directory-cache.js';

@@ -21,6 +21,9 @@ export interface KodiClientOptions {
   reconnectMaxMs?: number;
   /** Use the WebSocket at all (default: when the endpoint has a wsPort). */
   webSocket?: boolean;
+  /** Silence on the WebSocket before a heartbeat ping (default 5 s), and before Kodi counts as gone (20 s). */
+  heartbeatMs?: number;
+  deadAfterMs?: number;
   logger?: Logger;
 }
 
@@ -58,6 +61,8 @@ export class KodiConnection {
               reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
               drainTimeoutMs: 2_000,
               closeTimeoutMs: 2_000,
+              ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+              ...(options.deadAfterMs !== undefined && { deadAfterMs: options.deadAfterMs }),
               logger: this.logger,
               onNotification: (method, params) => {
                 this.emit(this.notificationListeners, parseNotification(method, params));

@@ -5,6 +5,12 @@
  * Why so careful: Kodi 20 started with SIGPIPE at its default action dies when a client vanishes while Kodi still
  * has something to send (real-kodi.md §12, DESIGN §2.9). So a timed-out call never closes the socket, close()
  * waits for calls in flight, and terminate() is only the last resort when the handshake does not finish.
+ *
+ * A Kodi that freezes (SIGSTOP, a hung GUI thread) or is unplugged sends no close: TCP keep-alive notices that only
+ * after minutes. A heartbeat does it sooner: whenever nothing has come from Kodi for `heartbeatMs`, a JSONRPC.Ping
+ * goes out; nothing at all for `deadAfterMs` (two pings unanswered) means Kodi is gone — the calls in flight fail
+ * as transient, the connection counts as down, and it is closed with a handshake (Kodi, if it wakes up, reads the
+ * close frame first; ws drops the TCP socket after its own close timeout).
  */
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
@@ -20,6 +26,10 @@ export interface WsTransportOptions {
   drainTimeoutMs: number;
   /** How long close() waits for the close handshake before it drops the connection. */
   closeTimeoutMs: number;
+  /** Silence after which a JSONRPC.Ping goes out (default 5 s). */
+  heartbeatMs?: number;
+  /** Silence after which Kodi counts as gone (default 20 s). */
+  deadAfterMs?: number;
   logger: Logger;
   onNotification(method: string, params: unknown): void;
   onConnectionChange(up: boolean): void;
@@ -77,6 +87,8 @@ export class WsTransport {
   private started = false;
   private stopping: Promise<void> | undefined;
   private isUp = false;
+  private lastHeardAt = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   /** Why the last connect attempt or connection failed, for probes and logs. */
   lastError: string | undefined;
 
@@ -195,6 +207,7 @@ export class WsTransport {
       this.attempt = 0;
       this.lastError = undefined;
       this.isUp = true;
+      this.startHeartbeat(socket);
       this.options.logger.info({ kodi: this.endpoint.name, url: this.url }, 'WebSocket connected');
       this.options.onConnectionChange(true);
     });
@@ -209,7 +222,52 @@ export class WsTransport {
     });
   }
 
+  private startHeartbeat(socket: WebSocket): void {
+    const heartbeatMs = this.options.heartbeatMs ?? 5_000;
+    const deadAfterMs = this.options.deadAfterMs ?? 20_000;
+    this.lastHeardAt = Date.now();
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(
+      () => {
+        if (socket !== this.socket || !this.isUp) return;
+        const silentMs = Date.now() - this.lastHeardAt;
+        if (silentMs >= deadAfterMs) this.declareGone(socket, silentMs);
+        else if (silentMs >= heartbeatMs)
+          this.call('JSONRPC.Ping', undefined, deadAfterMs).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(heartbeatMs / 2)),
+    );
+    this.heartbeatTimer.unref();
+  }
+
+  /** No word from Kodi for too long: down now, calls in flight failed (transient), closed with a handshake. */
+  private declareGone(socket: WebSocket, silentMs: number): void {
+    clearInterval(this.heartbeatTimer);
+    this.isUp = false;
+    this.lastError = `no answer for ${Math.round(silentMs / 1000)} s (frozen, asleep or unplugged)`;
+    this.options.logger.warn(
+      { kodi: this.endpoint.name, silentMs },
+      'Kodi stopped answering on its WebSocket',
+    );
+    this.failPending(`${this.kodi} stopped answering (nothing for ${Math.round(silentMs / 1000)} s)`);
+    this.options.onConnectionChange(false);
+    socket.close(1001, 'Kodi stopped answering');
+  }
+
+  private failPending(why: string): void {
+    for (const id of [...this.pending.keys()]) {
+      const call = this.settle(id);
+      call?.reject(
+        new KodiConnectionResetError(
+          this.endpoint.name,
+          `${why} before it answered ${call.method}; it may or may not have run`,
+        ),
+      );
+    }
+  }
+
   private onMessage(data: WebSocket.RawData): void {
+    this.lastHeardAt = Date.now();
     let message: unknown;
     try {
       message = JSON.parse(messageText(data));
@@ -256,19 +314,19 @@ export class WsTransport {
   private onClose(socket: WebSocket, code: number): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
+    clearInterval(this.heartbeatTimer);
     const wasUp = this.isUp;
     this.isUp = false;
-    for (const id of [...this.pending.keys()]) {
-      const call = this.settle(id);
-      call?.reject(
-        new KodiConnectionResetError(
-          this.endpoint.name,
-          `${this.kodi}: the WebSocket closed (code ${code}) before Kodi answered ${call.method}; it may or may not have run`,
-        ),
-      );
-    }
+    this.failPending(`${this.kodi}: the WebSocket closed (code ${code})`);
     if (wasUp) {
-      this.options.logger.warn({ kodi: this.endpoint.name, code }, 'WebSocket disconnected');
+      if (this.stopping || cleanClose(code, this.lastError)) {
+        this.options.logger.info({ kodi: this.endpoint.name, code }, 'WebSocket closed');
+      } else {
+        this.options.logger.warn(
+          { kodi: this.endpoint.name, code, err: this.lastError },
+          'WebSocket connection lost',
+        );
+      }
       this.options.onConnectionChange(false);
     }
     if (!this.stopping) this.scheduleReconnect();
@@ -283,4 +341,13 @@ export class WsTransport {
     // A forgotten client must not keep the process alive just to reconnect.
     this.reconnectTimer.unref();
   }
+}
+
+/**
+ * A close either side meant: a normal close frame (1000, 1001 going away), or Kodi's own close, whose malformed
+ * frame `ws` reports as an invalid UTF-8 sequence before code 1006 (real-kodi.md §1). Anything else is a loss.
+ */
+function cleanClose(code: number, lastError: string | undefined): boolean {
+  if (code === 1000 || code === 1001) return true;
+  return code === 1006 && lastError !== undefined && /invalid UTF-8 sequence/i.test(lastError);
 }

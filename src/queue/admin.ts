@@ -17,29 +17,46 @@ const WAITING: JobState[] = ['queued', 'deferred'];
 const DAY_MS = 24 * 3600_000;
 
 /**
- * Deferred jobs of a lane back to queued; only those waiting for `reason` when given.
+ * Deferred jobs of a lane back to queued; only those waiting for `reason` when given. A Kodi that answers again
+ * ('kodi-online') also makes due the lane's jobs that were backing off after a transient failure (Kodi unreachable):
+ * they would otherwise sleep out their backoff, up to minutes after the Kodi came back.
  * The engine wakes its lane on every OnScanFinished (once per job) and the lane almost never has a deferred
  * job: a read first skips the write then (measured on SQLite: ~30 µs read vs ~52 µs no-op UPDATE, and no
  * write lock). A job deferred between the two is no worse off than one deferred just after the UPDATE.
  */
 export async function wakeLane(store: Store, lane: number, reason?: WakeReason): Promise<number> {
   const like = reason === undefined ? undefined : `%"${reason}"%`;
+  const now = Date.now();
+  const backingOff = reason === 'kodi-online';
   let found = store.db
     .selectFrom('jobs')
     .select('id')
     .where('lane', '=', lane)
     .where('state', '=', 'deferred');
   if (like !== undefined) found = found.where('wake_on', 'like', like);
-  if (!(await found.limit(1).executeTakeFirst())) return 0;
-  const now = Date.now();
-  let query = store.db
-    .updateTable('jobs')
-    .set({ state: 'queued', run_after: now, updated_at: now })
-    .where('lane', '=', lane)
-    .where('state', '=', 'deferred');
-  if (like !== undefined) query = query.where('wake_on', 'like', like);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const deferred = await found.limit(1).executeTakeFirst();
+  let woken = 0;
+  if (deferred) {
+    let query = store.db
+      .updateTable('jobs')
+      .set({ state: 'queued', run_after: now, updated_at: now })
+      .where('lane', '=', lane)
+      .where('state', '=', 'deferred');
+    if (like !== undefined) query = query.where('wake_on', 'like', like);
+    woken += Number((await query.executeTakeFirst()).numUpdatedRows);
+  }
+  if (backingOff) {
+    const result = await store.db
+      .updateTable('jobs')
+      .set({ run_after: now, updated_at: now })
+      .where('lane', '=', lane)
+      .where('state', '=', 'queued')
+      .where('error_class', '=', 'transient')
+      .where('run_after', '>', now)
+      .executeTakeFirst();
+    woken += Number(result.numUpdatedRows);
+  }
+  return woken;
 }
 
 /**

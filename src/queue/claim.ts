@@ -70,13 +70,59 @@ export async function claimJob(
   }
 }
 
-/** Returns running jobs whose lease expired (their worker died or hung) to the queue; returns them. */
-export async function reapExpired(store: Store, now = Date.now()): Promise<Selectable<JobsTable>[]> {
-  return store.db
-    .updateTable('jobs')
-    .set({ state: 'queued', lease_owner: null, lease_expires_at: null, run_after: now, updated_at: now })
-    .where('state', '=', 'running')
-    .where('lease_expires_at', '<', now)
-    .returningAll()
-    .execute();
+/** The error a job gets when its worker stopped without finishing it `crashes` times. */
+export function poisonMessage(crashes: number, now: number): string {
+  return (
+    `its worker stopped without finishing it ${crashes} times (a crash, a kill or a hang; the last lease expired at ` +
+    `${new Date(now).toISOString()}), so it is not run again: it could take the service down each time. Look in the ` +
+    `log around those times for the cause, then retry the job`
+  );
+}
+
+/**
+ * Running jobs whose lease expired (their worker died or hung): each counts a crash; below `maxCrashes` it goes back
+ * to the queue, at the limit it fails (a poison job). Returns the rows as written.
+ */
+export async function reapExpired(
+  store: Store,
+  maxCrashes: number,
+  now = Date.now(),
+): Promise<{ requeued: Selectable<JobsTable>[]; failed: Selectable<JobsTable>[] }> {
+  return writeTransaction(store.db, store.dialect, async (tx) => {
+    const expired = await tx
+      .selectFrom('jobs')
+      .select(['id', 'crashes'])
+      .where('state', '=', 'running')
+      .where('lease_expires_at', '<', now)
+      .execute();
+    const requeued: Selectable<JobsTable>[] = [];
+    const failed: Selectable<JobsTable>[] = [];
+    for (const job of expired) {
+      const crashes = job.crashes + 1;
+      const poisoned = crashes >= maxCrashes;
+      const row = await tx
+        .updateTable('jobs')
+        .set({
+          crashes,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: now,
+          ...(poisoned
+            ? {
+                state: 'failed',
+                finished_at: now,
+                error_class: 'permanent',
+                last_error: poisonMessage(crashes, now),
+              }
+            : { state: 'queued', run_after: now }),
+        })
+        .where('id', '=', job.id)
+        .where('state', '=', 'running')
+        .where('lease_expires_at', '<', now)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) (poisoned ? failed : requeued).push(row);
+    }
+    return { requeued, failed };
+  });
 }

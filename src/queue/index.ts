@@ -43,6 +43,7 @@ export {
 export { DEFAULT_BACKOFF, backoffDelay, nextRetryAt, type BackoffPolicy } from './backoff.js';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './admin.js';
 export { NOTIFY_CHANNEL } from './events.js';
+export { countJobsByState, listRecentBatchIds, runningJobInLane } from './reads.js';
 export type { JobKind, PayloadSchema } from './enqueue.js';
 export type { StepInput } from './outcome.js';
 export type * from './types.js';

@@ -54,10 +54,14 @@ export interface JobQueueOptions {
   /** Deferral timer when a BusyError names no retryAfterMs (default 10 min). */
   defaultDeferMs?: number;
   retention?: Partial<RetentionPolicy>;
+  /** A job whose worker stops without finishing it this many times (crash, kill, hang) fails (default 3). */
+  maxCrashes?: number;
   logger?: Logger;
   /** For tests of the backoff schedule. */
   random?: () => number;
 }
+
+const DEFAULT_MAX_CRASHES = 3;
 
 export class JobQueue {
   readonly backoff: BackoffPolicy;
@@ -258,17 +262,34 @@ export class JobQueue {
     return toJob(row);
   }
 
-  /** Running jobs whose lease expired go back to the queue. */
+  /**
+   * Running jobs whose lease expired go back to the queue — or, when their worker stopped without finishing them
+   * `maxCrashes` times, fail (a poison job). Each crash is recorded as a step of the job.
+   */
   async reap(): Promise<number> {
-    const rows = await reapExpired(this.store);
-    for (const row of rows) {
+    const now = Date.now();
+    const { requeued, failed } = await reapExpired(
+      this.store,
+      this.options.maxCrashes ?? DEFAULT_MAX_CRASHES,
+      now,
+    );
+    for (const row of [...requeued, ...failed]) {
+      const poisoned = row.state === 'failed';
       this.options.logger?.warn(
-        { jobId: row.id, lane: row.lane },
-        'lease expired: job returned to the queue',
+        { jobId: row.id, lane: row.lane, crashes: row.crashes },
+        poisoned ? 'lease expired again: poison job failed' : 'lease expired: job returned to the queue',
       );
-      await this.publishJob('reaped', row);
+      await addJobSteps(this.store, row.id, [
+        {
+          call: 'worker lost',
+          answer: `crash ${row.crashes}: the lease expired while the job ran (worker crashed, killed or hung)${poisoned ? '; failed' : '; queued again'}`,
+          durationMs: 0,
+          at: now,
+        },
+      ]);
+      await this.publishJob(poisoned ? 'failed' : 'reaped', row);
     }
-    return rows.length;
+    return requeued.length + failed.length;
   }
 
   async addStep(jobId: number, step: StepInput): Promise<void> {

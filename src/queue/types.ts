@@ -16,6 +16,8 @@ export interface Job {
   priority: number;
   /** Times a handler was started on it. */
   attempts: number;
+  /** Times its worker stopped without finishing it (crash, kill, hang): at the queue's limit it fails. */
+  crashes: number;
   /** Consecutive transient failures (the backoff exponent). */
   failures: number;
   payload: unknown;
@@ -132,6 +134,7 @@ export function toJob(row: Selectable<JobsTable>): Job {
     state: row.state,
     priority: row.priority,
     attempts: row.attempts,
+    crashes: row.crashes,
     failures: row.failures,
     payload: JSON.parse(row.payload) as unknown,
     result: row.result === null ? null : (JSON.parse(row.result) as unknown),

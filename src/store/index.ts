@@ -22,3 +22,5 @@ export * from './notification-channels.js';
 export * from './scheduled-tasks.js';
 export * from './task-occurrences.js';
 export * from './settings.js';
+export * from './ui-sessions.js';
+export * from './health.js';

@@ -94,3 +94,14 @@ export async function deleteLibrary(db: Kysely<Database>, id: number): Promise<v
   const result = await db.deleteFrom('libraries').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new NotFoundError('library', id);
 }
+
+/** The ids of `ids` that name no library (checked before a group refers to them). */
+export async function missingLibraryIds(db: Kysely<Database>, ids: readonly number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const found = await db
+    .selectFrom('libraries')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .execute();
+  return ids.filter((id) => !found.some((row) => row.id === id));
+}

@@ -2,8 +2,13 @@
  * Runs the pending numbered migrations, each in its own transaction, and records them in
  * `schema_migrations`. Several processes may start at once on PostgreSQL: an advisory lock serialises
  * them; on SQLite `BEGIN IMMEDIATE` does.
+ *
+ * Migrations only move forward and keep every row: a database from any earlier release opens with the newest
+ * code (test/integration/store-upgrade.test.ts opens the committed fixture of each release). A database that
+ * holds migrations this code does not know was written by a newer release: it is refused, never changed.
  */
 import { sql, type Kysely } from 'kysely';
+import { PermanentError } from '../util/errors.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 import type { Dialect } from './transaction.js';
 
@@ -31,6 +36,14 @@ export async function pendingMigrations(
 ): Promise<Migration[]> {
   await ensureLedger(db);
   const done = await appliedIds(db);
+  const known = new Set(migrations.map((m) => m.id));
+  const newer = [...done].filter((id) => !known.has(id)).sort();
+  if (newer.length > 0) {
+    throw new PermanentError(
+      `The database was written by a newer Kodi Sync (migration ${newer.join(', ')} is unknown to this version). ` +
+        'Install that version again, or restore a backup made before the upgrade (`kodi-sync backups`).',
+    );
+  }
   return [...migrations].sort((a, b) => a.id.localeCompare(b.id)).filter((m) => !done.has(m.id));
 }
 

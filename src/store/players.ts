@@ -161,3 +161,11 @@ export async function deletePlayer(db: Kysely<Database>, id: number): Promise<vo
   const result = await db.deleteFrom('players').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new NotFoundError('player', id);
 }
+
+export async function countPlayers(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('players')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -133,6 +133,8 @@ export interface JobsTable {
   first_failed_at: number | null;
   wake_on: string | null;
   cancel_requested: Defaulted<number>;
+  /** Times the job's worker stopped without finishing it (lease expired while running; migration 0004). */
+  crashes: Defaulted<number>;
 }
 
 export interface JobStepsTable {
@@ -201,6 +203,13 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+export interface UiSessionsTable {
+  token_sha256: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   libraries: LibrariesTable;
   player_groups: PlayerGroupsTable;
@@ -218,4 +227,5 @@ export interface Database {
   notification_channels: NotificationChannelsTable;
   activity: ActivityTable;
   settings: SettingsTable;
+  ui_sessions: UiSessionsTable;
 }

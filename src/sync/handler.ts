@@ -328,6 +328,7 @@ export function createSyncJobHandler(
   const timing: ScanTiming = { ...DEFAULT_SCAN_TIMING, ...deps.timing };
   const now = deps.now ?? Date.now;
   return async (job, ctx) => {
+    const jobStarted = performance.now();
     const steps = new StepRecorder(
       (batch) =>
         ctx.addSteps
@@ -335,7 +336,7 @@ export function createSyncJobHandler(
           : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
-    const run: JobRun = { deps, job, ctx, steps, timing, now, started: performance.now() };
+    const run: JobRun = { deps, job, ctx, steps, timing, now, started: jobStarted };
     try {
       return job.kind === FOLDER_REMOVAL_KIND ? await runFolderRemoval(run) : await runItemJob(run);
     } finally {

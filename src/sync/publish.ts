@@ -7,6 +7,7 @@
  * shows, xbmc#26169), a full scan only when the group allows it; then a NotAddedError naming the cause it detected.
  */
 import { describeKodi } from '../kodi/errors.js';
+import { TransientError } from '../util/errors.js';
 import type { KodiFileEntry } from '../kodi/types.js';
 import { kodiDirname, kodiFolder, maskCredentials } from '../paths/index.js';
 import { NotAddedError, type NotAddedCause } from './failures.js';
@@ -156,7 +157,10 @@ async function tryAttempt(
 ): Promise<SyncEvidence | undefined> {
   const primed = await idleAndPrimed(op, attempt.prime);
   if (first && op.scanFolder !== op.sourceRoot && !(primed.ok && entryOf(primed, op.scanFolder))) {
-    // Kodi cannot see the folder: no scan can add it (real-kodi.md §5). Say so now.
+    // Kodi cannot see the folder: no scan can add it (real-kodi.md §5). An unreachable or empty source root is a
+    // share that is offline (a NAS asleep, a mount gone): that passes, so wait for it; otherwise say what to fix.
+    const root = attempt.prime === op.sourceRoot ? primed : await list(op, op.sourceRoot);
+    if (!root.ok || root.entries.length === 0) throw shareOffline(op, root);
     throw invisibleFolder(op, attempt.prime, primed);
   }
   if (attempt.directory !== undefined && attempt.directory !== op.sourceRoot) {
@@ -247,6 +251,15 @@ export async function publishItem(op: Operation): Promise<SyncEvidence> {
   } finally {
     state.watcher.dispose();
   }
+}
+
+function shareOffline(op: Operation, root: Listing): TransientError {
+  return new TransientError(
+    maskCredentials(
+      `${describeKodi(op.member.player.endpoint)} ${root.ok ? 'sees an empty' : 'cannot list the'} source root "${op.sourceRoot}"` +
+        `${root.error ? ` (${root.error})` : ''}: the share looks offline or unmounted; the publish of "${op.kodiFile}" waits for it`,
+    ),
+  );
 }
 
 function invisibleFolder(op: Operation, listed: string, listing: Listing): NotAddedError {

@@ -33,8 +33,11 @@ export class StepRecorder {
   /** The batches' writes, chained so they land in order. */
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
-  /** Time spent waiting in Kodi calls, for the evidence's timings. */
-  kodiMs = 0;
+  /** Time spent waiting in Kodi calls so far (closed periods), see kodiMs. */
+  private waitedMs = 0;
+  /** Kodi calls in flight, and since when at least one was. */
+  private inFlight = 0;
+  private busySince = 0;
 
   constructor(
     private readonly sink: StepSink,
@@ -63,18 +66,29 @@ export class StepRecorder {
     summarize: (result: T) => string = () => 'OK',
   ): Promise<T> {
     const started = performance.now();
+    if (this.inFlight++ === 0) this.busySince = started;
     try {
       const result = await run();
-      const ms = performance.now() - started;
-      this.kodiMs += ms;
-      this.note(label, summarize(result), ms);
+      this.note(label, summarize(result), this.settled(started));
       return result;
     } catch (error) {
-      const ms = performance.now() - started;
-      this.kodiMs += ms;
-      this.note(label, `error: ${errorMessage(error)}`, ms);
+      this.note(label, `error: ${errorMessage(error)}`, this.settled(started));
       throw error;
     }
+  }
+
+  /**
+   * Wall-clock time during which at least one Kodi call was in flight, for the evidence's timings. Calls made at
+   * the same time (waiting for idle while listing a folder) count once, so this never exceeds the job's own time.
+   */
+  get kodiMs(): number {
+    return this.waitedMs + (this.inFlight > 0 ? performance.now() - this.busySince : 0);
+  }
+
+  private settled(started: number): number {
+    const now = performance.now();
+    if (--this.inFlight === 0) this.waitedMs += now - this.busySince;
+    return now - started;
   }
 
   /** Writes the buffered steps and waits for every write so far. */

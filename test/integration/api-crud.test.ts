@@ -1,6 +1,7 @@
 // The REST API over real HTTP: every resource's happy path, and bad input answered 4xx naming the field with no change made.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- tests read JSON answers loosely */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPathMapping, openStore } from '../../src/store/index.js';
 import { startTestService, type TestService } from './api-harness.js';
 
 let t: TestService;
@@ -141,6 +142,31 @@ describe('libraries, groups, players, mappings, tasks', () => {
       expect((await t.call('DELETE', path)).status).toBe(204);
       expect((await t.call('GET', path)).status).toBe(404);
     }
+  });
+
+  it('never shows a share password inside a Kodi path, and a mapping update that sends it back masked keeps it', async () => {
+    const group = await t.call('POST', '/api/v1/groups', { name: 'Share room' });
+    const created = await t.call('POST', '/api/v1/mappings', {
+      groupId: group.body.id,
+      managerPrefix: '/data/share',
+      kodiPrefix: 'smb://kodi:sh4re-secret@nas/movies/',
+    });
+    expect(created.status).toBe(201);
+    expect(created.text).not.toContain('sh4re-secret');
+    expect(created.body.kodiPrefix).toBe('smb://kodi:***@nas/movies/');
+    const listed = await t.call('GET', `/api/v1/mappings?groupId=${String(group.body.id)}`);
+    expect(listed.text).not.toContain('sh4re-secret');
+    const updated = await t.call('PUT', `/api/v1/mappings/${String(created.body.id)}`, {
+      managerPrefix: '/data/share2',
+      kodiPrefix: created.body.kodiPrefix,
+    });
+    expect(updated.status).toBe(200);
+    const store = await openStore({ dataDir: t.dataDir });
+    const stored = await getPathMapping(store.db, created.body.id as number).finally(() => store.close());
+    expect(stored).toMatchObject({
+      managerPrefix: '/data/share2',
+      kodiPrefix: 'smb://kodi:sh4re-secret@nas/movies/',
+    });
   });
 
   it('refuses bad input naming the field and changes nothing', async () => {

@@ -1,5 +1,5 @@
 // Each Radarr/Sonarr fixture posted to the real webhook route produces exactly the right jobs, in the right order.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- tests read JSON answers loosely */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- tests read JSON answers loosely */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookFixture, webhookFixtureNames } from '../fixtures/webhooks/load.js';
 import { startTestService, type TestService } from './api-harness.js';

@@ -147,6 +147,32 @@ describe('Kodi client under faults', () => {
     expect(kodi.sim.webSocketClients).toBe(1);
   });
 
+  it('notices a Kodi that stops answering without closing: the call in flight fails as transient, the WebSocket counts as down', async () => {
+    const c = await connected({ heartbeatMs: 100, deadAfterMs: 400, callTimeoutMs: 10_000 });
+    const changes: boolean[] = [];
+    c.onConnectionChange((up) => changes.push(up));
+    kodi.sim.faults.delayAnswers(5_000);
+    const started = Date.now();
+    const error = await rejection(c.call('VideoLibrary.GetMovies', { properties: ['file'] }, { via: 'ws' }));
+    expect(error).toBeInstanceOf(KodiConnectionResetError);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toMatch(/stopped answering/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(changes[0]).toBe(false);
+    kodi.sim.faults.delayAnswers(0);
+    expect(await c.waitForWebSocket(5_000)).toBe(true);
+    expect(await c.ping()).toBe('pong');
+  });
+
+  it('keeps a quiet but live Kodi connected: the heartbeat is answered', async () => {
+    const c = await connected({ heartbeatMs: 50, deadAfterMs: 300 });
+    const changes: boolean[] = [];
+    c.onConnectionChange((up) => changes.push(up));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(changes).toEqual([]);
+    expect(c.webSocketUp).toBe(true);
+  });
+
   it('times out an HTTP call with KodiTimeoutError', async () => {
     const c = client({ webSocket: false });
     kodi.sim.faults.delayAnswers(1_000);

@@ -34,10 +34,14 @@ interface Run {
   end?: number;
 }
 
-function startWorker(database: TestDatabase, options: { concurrency: number }): Promise<ChildProcess> {
+function startWorker(
+  database: TestDatabase,
+  options: { concurrency: number; leaseMs?: number },
+): Promise<ChildProcess> {
   const args = ['--import', 'tsx', 'test/fixtures/queue-worker.ts', '--data-dir', database.dataDir];
   if (database.databaseUrl) args.push('--database-url', database.databaseUrl);
   args.push('--log-dir', database.dataDir, '--concurrency', String(options.concurrency));
+  if (options.leaseMs !== undefined) args.push('--lease-ms', String(options.leaseMs));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -194,6 +198,51 @@ describe.each(DATABASE_KINDS)('queue across processes on %s', (kind) => {
       await database.drop();
     }
   }, 60_000);
+
+  it('fails a poison job that ended its worker process three times, with the crashes recorded, and the lane moves on', async () => {
+    const database = await createTestDatabase(kind);
+    const store = await database.open();
+    let worker: ChildProcess | undefined;
+    try {
+      const queue = new JobQueue(store, {
+        kinds: { work: z.object({ n: z.number(), crash: z.boolean().optional() }) },
+      });
+      const lane = (await createPlayerGroup(store.db, { name: 'poisoned lane' })).id;
+      const [poison, after] = (
+        await queue.enqueueBatch([
+          { lane, kind: 'work', payload: { n: 1, crash: true }, priority: 10 },
+          { lane, kind: 'work', payload: { n: 2 } },
+        ])
+      ).jobs;
+      let starts = 0;
+      const end = Date.now() + 60_000;
+      for (;;) {
+        const job = await queue.getJob(poison?.id ?? 0);
+        if (job.state === 'failed') break;
+        if (Date.now() > end) throw new Error(`poison job still ${job.state} after ${starts} worker starts`);
+        if (!worker || worker.exitCode !== null || worker.signalCode !== null) {
+          worker = await startWorker(database, { concurrency: 1, leaseMs: 1_000 });
+          starts += 1;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const failed = await queue.getJob(poison?.id ?? 0);
+      expect(failed).toMatchObject({ state: 'failed', crashes: 3, errorClass: 'permanent' });
+      expect(failed.lastError).toMatch(/stopped without finishing it 3 times/);
+      expect(failed.steps.filter((step) => step.call === 'worker lost')).toHaveLength(3);
+      // Three processes died running it; the fourth reaped it as failed instead of running it again.
+      expect(starts).toBe(4);
+      if (!worker || worker.exitCode !== null || worker.signalCode !== null)
+        worker = await startWorker(database, { concurrency: 1, leaseMs: 1_000 });
+      await waitForSucceeded(queue, [worker], 1, 30_000);
+      expect((await queue.getJob(after?.id ?? 0)).state).toBe('succeeded');
+    } finally {
+      worker?.kill('SIGTERM');
+      if (worker) await exited(worker);
+      await store.close();
+      await database.drop();
+    }
+  }, 90_000);
 
   it('loses nothing and repeats nothing committed when a worker is killed with SIGKILL mid-run (1,000 jobs, 4 lanes)', async () => {
     const queue = new JobQueue(t.store, { kinds });

@@ -132,6 +132,24 @@ describe('sync job handler against the simulator', () => {
     expect(after).toMatchObject({ playcount: 2, lastplayed: '2020-01-02 03:04:05', userrating: 7 });
   });
 
+  it('runs a job backing off after Kodi went away as soon as Kodi answers again, not when its backoff ends', async () => {
+    kodi = await startSimulatedKodi({ name: 'bedroom' });
+    rig = await startRig({
+      moviesRoot: kodi.moviesRoot,
+      tvRoot: kodi.tvRoot,
+      groups: [{ name: 'Bedroom', members: [kodi.endpoint] }],
+      backoff: { baseMs: 120_000, maxDelayMs: 120_000 },
+    });
+    const movie = await kodi.writeMovie({ title: 'Back Again', year: 2012 });
+    await kodi.sim.faults.goOffline();
+    const { batchId } = await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }]);
+    const [failing] = await rig.waitForBatch(batchId, (j) => j.errorClass === 'transient', 15_000);
+    expect(failing?.runAfter).toBeGreaterThan(Date.now() + 60_000);
+    await kodi.sim.faults.goOnline();
+    const [job] = await rig.waitForBatch(batchId, (j) => j.state === 'succeeded', 15_000);
+    expect(job?.result).toMatchObject({ outcome: 'published', file: movie.file });
+  });
+
   it('fails with an actionable message when the scan adds nothing', async () => {
     const { kodi, rig } = await setUp();
     const movie = await kodi.writeMovie({ title: 'Never Added', year: 2002 });

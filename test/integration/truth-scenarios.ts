@@ -4,7 +4,9 @@
  * a rename that keeps its folder's time, an entry removed to reset Kodi's folder hash getting its watched state
  * back, and look-alike names (`_`, `%`, case) published, re-published and deleted next to their decoys.
  */
-import { rename, rm, stat, utimes } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KodiClient } from '../../src/kodi/client.js';
 import type { Job } from '../../src/queue/types.js';
@@ -213,6 +215,39 @@ export function defineTruthScenarios(target: ScenarioTarget): void {
         );
         expect(evidence(job)).toMatchObject({ outcome: 'removed' });
         expect((await movieRows(client)).map((m) => m.file)).toEqual([decoy.file]);
+      },
+    );
+
+    it(
+      'a publish while the share is offline (the mount point empty) waits, and is verified once the share is back',
+      { timeout: target.timeoutMs * 2 },
+      async () => {
+        const { kodi, rig } = await setUp();
+        const old = await kodi.writeMovie({ title: 'Already There', year: 1990 });
+        await publishAndWait(rig, [{ action: 'publish', kind: 'movie', path: old.file }]);
+        const movie = await kodi.writeMovie({ title: 'While Offline', year: 2013 });
+        const root = kodi.moviesRoot.replace(/\/$/, '');
+        await rename(root, `${root}.offline`);
+        await mkdir(root);
+        try {
+          const { batchId } = await rig.submit([{ action: 'publish', kind: 'movie', path: movie.file }]);
+          const [waiting] = await rig.waitForBatch(
+            batchId,
+            (j) => j.errorClass === 'transient',
+            target.timeoutMs,
+          );
+          expect(waiting?.state).toBe('queued');
+          expect(waiting?.lastError).toMatch(/sees an empty source root .*offline or unmounted/);
+          await rm(root, { recursive: true });
+          await rename(`${root}.offline`, root);
+          const [job] = await rig.waitForBatch(batchId, (j) => j.state === 'succeeded', target.timeoutMs);
+          expect(evidence(job)).toMatchObject({ outcome: 'published', file: movie.file });
+        } finally {
+          if (!existsSync(`${root}/${basename(old.folder)}`) && existsSync(`${root}.offline`)) {
+            await rm(root, { recursive: true, force: true });
+            await rename(`${root}.offline`, root);
+          }
+        }
       },
     );
 

@@ -7,40 +7,10 @@ import type { SyncEvidence } from '../../src/sync/types.js';
 import { realKodiAvailable, startRealKodi, type RealKodi } from '../fixtures/real-kodi.js';
 import { startRig, type Rig } from '../integration/sync-rig.js';
 import { defineSyncScenarios } from '../integration/sync-scenarios.js';
+import { sharedScenarioKodi } from './shared-scenario-kodi.js';
 
 if (realKodiAvailable()) {
-  /**
-   * One Kodi for all nine scenarios: each scenario's teardown empties it again (library and media roots) instead of
-   * stopping it, which saves a Kodi start and stop per scenario. A failed reset stops it, so the next scenario
-   * starts a fresh one.
-   */
-  let shared: RealKodi | undefined;
-  afterAll(async () => {
-    await shared?.stop();
-  });
-
-  defineSyncScenarios({
-    label: 'real Kodi',
-    timeoutMs: 60_000,
-    async start() {
-      shared ??= await startRealKodi();
-      const kodi = shared;
-      return {
-        ...kodi,
-        stop: async () => {
-          try {
-            await kodi.reset();
-          } catch (error) {
-            shared = undefined;
-            await kodi.stop();
-            throw error;
-          }
-        },
-        goOffline: () => kodi.kill(),
-        goOnline: () => kodi.restart(),
-      };
-    },
-  });
+  defineSyncScenarios({ label: 'real Kodi', timeoutMs: 60_000, start: sharedScenarioKodi() });
 
   describe('sync with two real Kodis on one MariaDB video database', () => {
     let a: RealKodi | undefined;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listActivities } from '../../store/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
-import { errors, Id } from './common.js';
+import { errors, Id, Limit } from './common.js';
 
 const Activity = z
   .object({
@@ -25,7 +25,7 @@ export function registerActivityRoutes(app: ApiApp, deps: ApiDeps): void {
         tags: ['activity'],
         querystring: z.object({
           source: z.enum(['api', 'radarr', 'sonarr']).optional(),
-          limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).optional(),
+          limit: Limit(500).optional(),
           before: Id.optional(),
         }),
         response: { 200: z.array(Activity), ...errors },

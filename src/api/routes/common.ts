@@ -14,6 +14,16 @@ export const Id = z.coerce
 
 export const IdParams = z.object({ id: Id });
 
+/** A `limit` query parameter whose message names the allowed range. */
+export function Limit(max: number) {
+  return z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(max, { error: `must be at most ${max}` })
+    .describe(`How many, 1–${max}`);
+}
+
 export const Name = z
   .string({ error: 'must be a text' })
   .trim()

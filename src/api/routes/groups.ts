@@ -10,10 +10,12 @@ import {
   getPlayerGroup,
   listGroupLibraries,
   listPlayerGroups,
+  missingLibraryIds,
   setGroupLibraries,
   updatePlayerGroup,
   type PlayerGroup,
 } from '../../store/index.js';
+import { runningJobInLane } from '../../queue/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { ValidationError } from '../../util/errors.js';
@@ -58,9 +60,7 @@ export const Group = z
 
 /** Checked before anything is written, so a bad id changes nothing. */
 async function requireLibraries(deps: ApiDeps, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  const found = await deps.store.db.selectFrom('libraries').select('id').where('id', 'in', ids).execute();
-  const missing = ids.filter((id) => !found.some((row) => row.id === id));
+  const missing = await missingLibraryIds(deps.store.db, ids);
   if (missing.length > 0) {
     throw new ValidationError(
       'libraryIds',
@@ -116,15 +116,10 @@ export function registerGroupRoutes(app: ApiApp, deps: ApiDeps): void {
     { schema: { tags, params: IdParams, response: { 204: Deleted, ...errors } } },
     async (request, reply) => {
       await getPlayerGroup(db, request.params.id);
-      const running = await db
-        .selectFrom('jobs')
-        .select('id')
-        .where('lane', '=', request.params.id)
-        .where('state', '=', 'running')
-        .executeTakeFirst();
+      const running = await runningJobInLane(deps.store, request.params.id);
       if (running !== undefined) {
         throw new ConflictError(
-          `Group ${request.params.id} is running job ${running.id}; cancel it or wait until it ends, then delete the group.`,
+          `Group ${request.params.id} is running job ${running}; cancel it or wait until it ends, then delete the group.`,
         );
       }
       await deletePlayerGroup(db, request.params.id);

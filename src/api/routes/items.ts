@@ -8,7 +8,7 @@ import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { recordReceipt, singleItemError, submitRecorded } from '../intake.js';
 import { getItem, listItems, listItemSync } from '../../store/index.js';
-import { errors, Id, IdParams } from './common.js';
+import { errors, Id, IdParams, Limit } from './common.js';
 
 const ItemDoc = z
   .looseObject({
@@ -71,7 +71,7 @@ const ItemQuery = z.object({
   state: z.enum(['published', 'deleted']).optional(),
   library: Id.optional(),
   pathPrefix: z.string().max(4096).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional(),
+  limit: Limit(1000).optional(),
   after: Id.optional(),
 });
 

@@ -3,10 +3,11 @@
  * cancel and retry. Error texts and step answers pass the secret scrubber on their way out.
  */
 import { z } from 'zod';
+import { listRecentBatchIds } from '../../queue/index.js';
 import type { Job, JobWithSteps } from '../../queue/types.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
-import { errors, Id, IdParams } from './common.js';
+import { errors, Id, IdParams, Limit } from './common.js';
 
 const STATES = ['queued', 'running', 'deferred', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -22,7 +23,7 @@ const JobQuery = z.object({
   batch: Id.optional(),
   batchId: Id.optional().describe('Same as batch'),
   item: Id.optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).optional(),
+  limit: Limit(1000).optional(),
   before: Id.optional().describe('Page: jobs with a smaller id'),
 });
 
@@ -36,6 +37,9 @@ export const JobOut = z
     state: z.enum(STATES),
     priority: z.number(),
     attempts: z.number(),
+    crashes: z
+      .number()
+      .describe('Times its worker stopped without finishing it; at 3 the job fails (poison job)'),
     payload: z.unknown(),
     result: z.unknown(),
     lastError: z.string().nullable(),
@@ -156,18 +160,13 @@ export function registerJobRoutes(app: ApiApp, deps: ApiDeps): void {
       schema: {
         tags: btags,
         summary: 'Recent batches with their progress',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+        querystring: z.object({ limit: Limit(200).optional() }),
         response: { 200: z.array(BatchOut), ...errors },
       },
     },
     async (request) => {
-      const rows = await deps.store.db
-        .selectFrom('batches')
-        .select('id')
-        .orderBy('id', 'desc')
-        .limit(request.query.limit ?? 20)
-        .execute();
-      return Promise.all(rows.map(async (row) => ({ id: row.id, ...(await queue.batchProgress(row.id)) })));
+      const ids = await listRecentBatchIds(deps.store, request.query.limit ?? 20);
+      return Promise.all(ids.map(async (id) => ({ id, ...(await queue.batchProgress(id)) })));
     },
   );
   app.get(

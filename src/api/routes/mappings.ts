@@ -2,7 +2,7 @@
  * CRUD for path mappings (per group: manager folder → the same folder as Kodi stores it, DESIGN §2.5).
  */
 import { z } from 'zod';
-import { mappingProblem } from '../../paths/index.js';
+import { mappingProblem, maskCredentials } from '../../paths/index.js';
 import {
   createPathMapping,
   deletePathMapping,
@@ -82,13 +82,16 @@ export function registerMappingRoutes(app: ApiApp, deps: ApiDeps): void {
     { schema: { tags, params: IdParams, body: MappingUpdate, response: { 200: Mapping, ...errors } } },
     async (request) => {
       const current = await getPathMapping(db, request.params.id);
-      checkMapping(
-        request.body.managerPrefix ?? current.managerPrefix,
-        request.body.kodiPrefix ?? current.kodiPrefix,
-      );
-      const groupId = request.body.groupId;
+      // The answers show a share password as `***`: sending that form back keeps the stored password.
+      const body =
+        request.body.kodiPrefix !== undefined &&
+        request.body.kodiPrefix === maskCredentials(current.kodiPrefix)
+          ? { ...request.body, kodiPrefix: current.kodiPrefix }
+          : request.body;
+      checkMapping(body.managerPrefix ?? current.managerPrefix, body.kodiPrefix ?? current.kodiPrefix);
+      const groupId = body.groupId;
       if (groupId !== undefined) await requireRef('groupId', () => getPlayerGroup(db, groupId));
-      const mapping = await updatePathMapping(db, request.params.id, defined(request.body));
+      const mapping = await updatePathMapping(db, request.params.id, defined(body));
       deps.onConfigurationChange();
       return mapping;
     },

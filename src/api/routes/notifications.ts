@@ -18,6 +18,7 @@ import { errorMessage, ValidationError } from '../../util/errors.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { defined, Deleted, errors, IdParams, Name } from './common.js';
+import { OUTBOUND_TEST_LIMIT } from '../rate-limit.js';
 
 const Settings = z.record(z.string(), z.unknown(), {
   error: 'must be an object of the channel type’s settings',
@@ -135,6 +136,7 @@ export function registerNotificationRoutes(app: ApiApp, deps: ApiDeps): void {
   app.post(
     '/api/v1/notifications/:id/test',
     {
+      config: { rateLimit: OUTBOUND_TEST_LIMIT },
       schema: {
         tags,
         summary: 'Send a test message through this channel',

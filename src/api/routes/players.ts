@@ -24,6 +24,7 @@ import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { defined, Deleted, errors, Id, IdParams, Name, requireRef } from './common.js';
 import { endpointOf } from './endpoint.js';
+import { OUTBOUND_TEST_LIMIT } from '../rate-limit.js';
 
 const Host = z
   .string({ error: 'must be a text' })
@@ -175,6 +176,7 @@ export function registerPlayerRoutes(app: ApiApp, deps: ApiDeps): void {
   app.post(
     '/api/v1/players/:id/test',
     {
+      config: { rateLimit: OUTBOUND_TEST_LIMIT },
       schema: {
         tags,
         summary: 'Connect to the Kodi and report version, authentication, WebSocket and video sources',

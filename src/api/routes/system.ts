@@ -1,9 +1,9 @@
 /**
  * System routes: the anonymous health check /ping (the *arr shape), the service status, Prometheus
- * /metrics, the OpenAPI document and the placeholder page where the web UI will live.
+ * /metrics and the OpenAPI document.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { checkDatabase, countPlayers } from '../../store/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -19,21 +19,22 @@ const Status = z
   })
   .meta({ id: 'Status' });
 
-const UI_PLACEHOLDER = `<!doctype html><html><head><meta charset="utf-8"><title>Kodi Sync</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>Kodi Sync is running</h1>
-<p>The web UI arrives in the next release. Until then use the REST API
-(<a href="api/v1/openapi.json">OpenAPI document</a>) or the <code>kodi-sync</code> command
-(<code>kodi-sync --help</code>).</p>
-</body></html>`;
-
 export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
   app.get(
     '/ping',
-    { config: { auth: 'none' }, schema: { hide: true, response: { 200: Ping, 500: Ping } } },
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['system'],
+        summary:
+          'Health check, no API key needed (the *arr shape): 200 OK, 500 when the database cannot be read',
+        security: [],
+        response: { 200: Ping, 500: Ping },
+      },
+    },
     async (request, reply) => {
       try {
-        await sql`select 1`.execute(deps.store.db);
+        await checkDatabase(deps.store.db);
         return { status: 'OK' as const };
       } catch (error) {
         request.log.error({ err: error }, 'ping: database read failed');
@@ -41,10 +42,6 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
       }
     },
   );
-
-  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
-    void reply.type('text/html; charset=utf-8').send(UI_PLACEHOLDER);
-  });
 
   app.get('/api/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, (_request, reply) => {
     void reply.send(app.swagger());
@@ -60,24 +57,32 @@ export function registerSystemRoutes(app: ApiApp, deps: ApiDeps): void {
       },
     },
     async () => {
-      const players = await deps.store.db
-        .selectFrom('players')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
+      const players = await countPlayers(deps.store.db);
       const demo = deps.demo();
       return {
         version: deps.version,
         startedAt: deps.startedAt,
         database: deps.store.dialect,
-        players: Number(players.n),
+        players,
         demo:
           demo.hint === undefined ? { running: demo.running } : { running: demo.running, hint: demo.hint },
       };
     },
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const text = await deps.metrics.registry.metrics();
-    return reply.type(deps.metrics.registry.contentType).send(text);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['system'],
+        summary:
+          'Prometheus metrics (text exposition format); needs the API key, e.g. ?apikey= in a scrape config',
+        produces: ['text/plain'],
+      },
+    },
+    async (_request, reply) => {
+      const text = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(text);
+    },
+  );
 }

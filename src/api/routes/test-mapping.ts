@@ -16,6 +16,7 @@ import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { errors, Id, IdParams, PathText, requireRef } from './common.js';
 import { endpointOf } from './endpoint.js';
+import { OUTBOUND_TEST_LIMIT } from '../rate-limit.js';
 
 const TestMappingBody = z.strictObject({
   path: PathText.describe('A folder or file as the manager sees it'),
@@ -39,6 +40,7 @@ export function registerTestMappingRoute(app: ApiApp, deps: ApiDeps): void {
   app.post(
     '/api/v1/groups/:id/test-mapping',
     {
+      config: { rateLimit: OUTBOUND_TEST_LIMIT },
       schema: {
         tags: ['groups'],
         summary: 'Map a manager path and ask a member Kodi whether it sees it',

@@ -11,7 +11,7 @@ import { action, printJson } from '../output.js';
 export function registerConfigCommand(program: Command): void {
   const config = program.command('config').description('The configuration of this machine');
   config
-    .command('show')
+    .command('show', { isDefault: true })
     .description('Effective settings (defaults < config.json < environment < flags), secrets masked')
     .action(
       action(async (_options: unknown, command: Command) => {

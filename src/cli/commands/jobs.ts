@@ -26,8 +26,8 @@ function outcome(job: JobView): string {
 export function registerJobsCommand(program: Command): void {
   const jobs = program.command('jobs').description('Queue jobs: list, show (with steps), cancel, retry');
   jobs
-    .command('list')
-    .description('Newest jobs first')
+    .command('list', { isDefault: true })
+    .description('Newest jobs first (the default)')
     .option('--state <states>', 'comma-separated: queued,running,deferred,succeeded,failed,cancelled')
     .option('--lane <groupId>', 'only this player group')
     .option('--batch <id>', 'only this batch')
@@ -116,7 +116,8 @@ export function registerBatchesCommand(program: Command): void {
     .command('batches')
     .description('Batches (jobs created together) and their progress');
   batches
-    .command('list')
+    .command('list', { isDefault: true })
+    .description('Newest batches first (the default)')
     .option('--limit <n>', 'how many', '20')
     .action(
       action(async (options: { limit: string }, command: Command) => {

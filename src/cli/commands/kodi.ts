@@ -73,6 +73,10 @@ async function ping(options: PingOptions): Promise<void> {
 
 export function registerKodiCommand(program: Command): void {
   const kodi = program.command('kodi').description('talk to one Kodi directly');
+  // Without a sub-command: list the sub-commands (exit 0), like every other group.
+  kodi.action(() => {
+    kodi.help();
+  });
   kodi
     .command('ping')
     .description('check that a Kodi answers: its version, the credentials, and whether its WebSocket works')

@@ -23,7 +23,7 @@ interface StateView {
 
 export function registerPlayersCommand(program: Command): void {
   const players = program.command('players').description('Kodi players: list with live state, test one');
-  players.command('list').action(
+  players.command('list', { isDefault: true }).action(
     action(async (_options: unknown, command: Command) => {
       const api = apiClientFor(command);
       const [list, states] = await Promise.all([
@@ -66,7 +66,7 @@ export function registerPlayersCommand(program: Command): void {
     );
 
   const groups = program.command('groups').description('Player groups (one Kodi library each)');
-  groups.command('list').action(
+  groups.command('list', { isDefault: true }).action(
     action(async (_options: unknown, command: Command) => {
       const list =
         await apiClientFor(command).get<
@@ -89,7 +89,7 @@ export function registerPlayersCommand(program: Command): void {
   const mappings = program
     .command('mappings')
     .description('Path mappings (manager folder → Kodi folder) and their test');
-  mappings.command('list').action(
+  mappings.command('list', { isDefault: true }).action(
     action(async (_options: unknown, command: Command) => {
       const list =
         await apiClientFor(command).get<

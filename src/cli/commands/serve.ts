@@ -5,12 +5,16 @@
  * `serve --demo on`.
  */
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
+import { join } from 'node:path';
+import { API_KEY_FILE } from '../../api/api-key.js';
+import { loadConfig, type Config } from '../../config/load.js';
+import { VERSION } from '../../config/version.js';
 import { SETTINGS } from '../../config/settings.js';
-import { startService } from '../../service.js';
+import { startService, type RunningService } from '../../service.js';
 import { errorMessage } from '../../util/errors.js';
 import { ApiClient } from '../api-client.js';
 import { demoWanted, startDemo, type RunningDemo } from '../demo.js';
+import { cliCommand } from '../invocation.js';
 import { action } from '../output.js';
 import { followBatch } from '../progress.js';
 
@@ -32,6 +36,7 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
   if (demoOverride) flags.demo = demoOverride;
   const config = loadConfig({ flags });
   const service = await startService(config);
+  const cli = cliCommand({ dataDir: config.dataDir, url: service.url });
   const api = new ApiClient({ url: service.url, apiKey: service.apiKey ?? config.apiKey });
   let demo: RunningDemo | undefined;
   const stopping = new AbortController();
@@ -41,7 +46,7 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
       service.setDemoStatus({ running: true });
       process.stderr.write(
         `\nDemo mode: two simulated Kodis, ${demo.jobCount} publish job(s) in batch ${demo.batchId}. ` +
-          `Watch them at ${service.url}/api/v1/jobs?apikey=… or with \`kodi-sync jobs list\`.\n`,
+          `Watch them in the web UI at ${service.url}/ or with \`${cli} jobs list\`.\n`,
       );
       const counts = await followBatch(api, demo.batchId, {
         quiet: false,
@@ -50,13 +55,13 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
       });
       process.stderr.write(
         `Demo: ${counts.succeeded}/${counts.total} items published and verified in the simulated Kodis` +
-          `${counts.failed > 0 ? `, ${counts.failed} failed (kodi-sync jobs list --state failed)` : ''}.\n`,
+          `${counts.failed > 0 ? `, ${counts.failed} failed (\`${cli} jobs list --state failed\`)` : ''}.\n`,
       );
     } catch (error) {
       service.logger.error({ err: errorMessage(error) }, 'demo mode could not start');
     }
   }
-  process.stderr.write(`Kodi Sync is running at ${service.url} — Ctrl+C stops it.\n`);
+  process.stderr.write(banner(service, config, cli));
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -78,6 +83,26 @@ export async function runServe(command: Command, demoOverride?: 'on'): Promise<v
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/** What a person needs after the start: where to open it, where its data is, how to get the key, what to try. */
+function banner(service: RunningService, config: Config, cli: string): string {
+  const label = (name: string) => `  ${name.padEnd(9)}`;
+  const lines = [`\nKodi Sync ${VERSION} is running — Ctrl+C stops it.`];
+  service.urls.forEach((url, i) => lines.push(`${label(i === 0 ? 'Open' : '')}${url}`));
+  lines.push(`${label('Web UI')}open an address above and sign in with the API key`);
+  lines.push(`${label('Data')}${config.dataDir} (database, settings, logs/, backups/)`);
+  const keyFile = join(config.dataDir, API_KEY_FILE);
+  if (service.generatedKeyFile !== undefined && process.stderr.isTTY && service.apiKey !== undefined) {
+    // Shown once, to the person at the terminal; never to a log or a pipe.
+    lines.push(`${label('API key')}${service.apiKey} (new; kept in ${keyFile})`);
+  } else if (config.apiKey !== undefined) {
+    lines.push(`${label('API key')}the one set by the apiKey setting (KODI_SYNC_API_KEY or config.json)`);
+  } else {
+    lines.push(`${label('API key')}kept in ${keyFile}; \`${cli} config show-key\` prints it`);
+  }
+  lines.push(`${label('Try')}${cli} jobs list    ${cli} batches    ${cli} --help`);
+  return `${lines.join('\n')}\n\n`;
 }
 
 export function registerServeCommand(program: Command): void {

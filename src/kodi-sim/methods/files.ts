@@ -100,7 +100,18 @@ export const filesMethods: MethodTable = {
       if (requested.includes('size')) folder.size = 0;
       return { filedetails: folder };
     }
-    if (!(await isFile(file))) throw invalidParams();
+    if (!(await isFile(file))) {
+      // Kodi asks its cached listing of the folder whether the file exists (kodi-facts-14 A.6): a file deleted
+      // since that listing gets a bare record once; the call re-lists the folder, so the next one says -32602.
+      const cache = ctx.jobs.directoryCache;
+      if (!ctx.settings.staleDirectoryCache || !cache.listedFile(file)) throw invalidParams();
+      await cache.filesApiTouched(file);
+      const bare: Record<string, unknown> = { label: '', type: 'unknown' };
+      if (requested.includes('file')) bare.file = file;
+      if (requested.includes('lastmodified')) bare.lastmodified = '';
+      if (requested.includes('size')) bare.size = 0;
+      return { filedetails: bare };
+    }
     await ctx.jobs.directoryCache.filesApiTouched(file);
     const item = media === 'video' ? ctx.library.itemForFile(file) : undefined;
     const details: Record<string, unknown> = item

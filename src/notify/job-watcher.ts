@@ -1,20 +1,21 @@
 /**
- * Turns queue changes and player state into notifications (job failed, batch finished, Kodi offline / back)
- * and job-duration metrics. Each change is a hint (queue/events.ts): the watcher re-reads the job or batch.
+ * The bridge from events to notifications: queue changes and player state become notifications (job failed,
+ * batch finished, Kodi offline / back), and each finished job's duration is reported to `onJobFinished` (the
+ * metrics). Each change is a hint (queue/events.ts): the watcher re-reads the job or batch.
  */
 import type { Logger } from 'pino';
-import type { Notifier } from '../notify/index.js';
 import type { JobQueue } from '../queue/queue.js';
-import type { QueueChange } from '../queue/types.js';
+import type { Job, QueueChange } from '../queue/types.js';
+import type { PlayerMonitor } from '../sync/player-monitor.js';
 import { errorMessage } from '../util/errors.js';
-import type { ApiMetrics } from './metrics.js';
-import type { PlayerMonitor } from './player-monitor.js';
+import type { Notifier } from './notifier.js';
 
 export interface WatcherDeps {
   queue: JobQueue;
   players: PlayerMonitor;
   notifier: Notifier;
-  metrics: ApiMetrics;
+  /** A job ended after running: for the job-duration metric. */
+  onJobFinished?(job: Job, seconds: number): void;
   logger: Logger;
   groupName(groupId: number): string;
   scrub(text: string): string;
@@ -30,10 +31,7 @@ export function watchForNotifications(deps: WatcherDeps): () => void {
     if (!ENDED.has(change.reason) || change.jobId === undefined) return;
     const job = await deps.queue.getJob(change.jobId);
     if (job.startedAt !== null && job.finishedAt !== null) {
-      deps.metrics.jobDuration.observe(
-        { kind: job.kind, outcome: job.state },
-        (job.finishedAt - job.startedAt) / 1000,
-      );
+      deps.onJobFinished?.(job, (job.finishedAt - job.startedAt) / 1000);
     }
     const payload = job.payload as { itemId?: number } | null;
     if (job.state === 'failed') {

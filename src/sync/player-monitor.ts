@@ -5,8 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { KodiNotification } from '../kodi/types.js';
-import type { KodiPool } from '../sync/kodi-pool.js';
-import type { SyncPlayer } from '../sync/types.js';
+import type { KodiPool } from './kodi-pool.js';
+import type { SyncPlayer } from './types.js';
 import { errorMessage } from '../util/errors.js';
 
 export interface PlayerLiveState {

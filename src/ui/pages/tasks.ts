@@ -1,0 +1,93 @@
+/**
+ * Tasks: the scheduled clean and drift tasks of each group with their last runs, and the seed's warning
+ * before the library Clean. The clean dry run, the guard's state and the drift report with Repair need the
+ * library-wide operations, which this version does not have yet: the page says so instead of pretending.
+ */
+import { Cron } from 'croner';
+import type { ApiApp } from '../../api/app.js';
+import { listPlayerGroups, listScheduledTasks, listTaskRuns } from '../../store/index.js';
+import type { PageContext, UiDeps } from '../deps.js';
+import { html, type Html } from '../html.js';
+import { ago, page } from '../layout.js';
+import { contextOf, sendHtml } from '../respond.js';
+
+/** The seed's words (kodi-sync-design.md, "Scheduled VideoLibrary.Clean"). */
+export const CLEAN_WARNING =
+  '⚠️ This will remove ALL missing files from Kodi. Ensure NAS is mounted and path mappings are correct.';
+
+function nextRun(cron: string, timezone: string, enabled: boolean): number | null {
+  if (!enabled) return null;
+  return new Cron(cron, { paused: true, timezone }).nextRun()?.getTime() ?? null;
+}
+
+async function tasksPage(deps: UiDeps, ctx: PageContext): Promise<Html> {
+  const db = deps.store.db;
+  const [tasks, groups] = await Promise.all([listScheduledTasks(db), listPlayerGroups(db)]);
+  const groupName = (id: number | null) =>
+    id === null ? 'every group' : (groups.find((g) => g.id === id)?.name ?? `#${id}`);
+  const rows = await Promise.all(
+    tasks.map(async (t) => ({ task: t, runs: await listTaskRuns(db, t.id, 5) })),
+  );
+  return page(
+    ctx,
+    'Tasks',
+    html`<section class="panel" aria-labelledby="clean-title">
+        <h2 id="clean-title">Library clean</h2>
+        <p class="callout" role="note">
+          <strong>${CLEAN_WARNING}</strong> A clean is off by default for every group.
+        </p>
+        <p>
+          The clean's dry run (which entries Kodi itself cannot reach now), its guard (every Kodi idle, every
+          source listable and not empty, the dry run within limits) and the drift report with Repair arrive
+          with the library-wide operations; this version does not run scheduled tasks yet. Deletes from your
+          manager are already applied one by one, without a clean.
+        </p>
+      </section>
+      <h2>Scheduled tasks</h2>
+      ${
+        rows.length === 0
+          ? html`<p class="muted">
+              No scheduled task. Tasks are created through the API (<code>POST /api/v1/tasks</code>).
+            </p>`
+          : html`<table class="stack">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Kind</th>
+                  <th>Group</th>
+                  <th>Schedule</th>
+                  <th>Enabled</th>
+                  <th>Next run</th>
+                  <th>Last runs</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows.map(
+                  ({ task, runs }) =>
+                    html`<tr>
+                      <td data-label="Name">${task.name}</td>
+                      <td data-label="Kind">
+                        ${task.kind}${task.kind === 'clean' ? html` <span class="badge warn">removes entries</span>` : ''}
+                      </td>
+                      <td data-label="Group">${groupName(task.groupId)}</td>
+                      <td data-label="Schedule"><code>${task.cron}</code> ${task.timezone}</td>
+                      <td data-label="Enabled">${task.enabled ? 'yes' : 'no'}</td>
+                      <td data-label="Next run">
+                        ${task.enabled ? ago(nextRun(task.cron, task.timezone, task.enabled)) : '—'}
+                      </td>
+                      <td data-label="Last runs">
+                        ${runs.length === 0 ? html`<span class="muted">none</span>` : runs.map((r) => html`<div>${ago(r.startedAt)}: ${r.outcome ?? 'running'}</div>`)}
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }`,
+  );
+}
+
+export function registerTaskPages(app: ApiApp, deps: UiDeps): void {
+  app.get('/tasks', { config: { auth: 'page' }, schema: { hide: true } }, async (request, reply) =>
+    sendHtml(reply, await tasksPage(deps, contextOf(deps, request))),
+  );
+}
