@@ -27,6 +27,7 @@ const ImportResult = z.object({
 });
 
 export const CLEAN_WARNING =
+  '⚠️ This will remove ALL missing files from Kodi. Ensure NAS is mounted and path mappings are correct. ' +
   'WARNING: a clean removes library entries — with them their watched state, resume points and ratings — for files ' +
   'Kodi cannot reach now. A share that is offline or unmounted looks exactly like deleted files. Kodi Sync never ' +
   "runs Kodi's unguarded clean: it always dry-runs first, and refuses (removing nothing) unless every member is " +

@@ -10,6 +10,7 @@ import { action, printJson, printTable } from '../output.js';
 import { followBatch } from '../progress.js';
 
 export const CLEAN_WARNING =
+  '⚠️ This will remove ALL missing files from Kodi. Ensure NAS is mounted and path mappings are correct. ' +
   'WARNING: a clean removes library entries — with their watched state, resume points and ratings — for files Kodi ' +
   'cannot reach now. An offline or unmounted share looks exactly like deleted files. Kodi Sync dry-runs first and ' +
   'refuses unless every member is idle, every source root is listable and not empty (with its anchor file, if set) ' +
