@@ -91,6 +91,15 @@ describe('library-wide operations through the API', () => {
     expect(drift.status).toBe(503);
   });
 
+  it('the dry run of a group with no player: 409 saying what to add', async () => {
+    const empty = await api.call<{ id: number }>('POST', '/api/v1/groups', { name: 'Empty' });
+    const answer = await api.call('GET', `/api/v1/groups/${empty.body.id}/clean/dry-run`);
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({
+      message: expect.stringMatching(/no enabled player: add a Kodi/) as unknown,
+    });
+  });
+
   it('a clean of a group with no answering Kodi: a clear error and a recorded run, nothing removed', async () => {
     const task = await api.call<{ id: number }>('POST', '/api/v1/tasks', {
       name: 'attic clean',

@@ -8,7 +8,13 @@ import type { LibraryOperations } from '../../library/operations.js';
 import { importLibrary } from '../../library/import.js';
 import { sameKodiPath } from '../../paths/index.js';
 import { getPlayerGroup, listLibraries } from '../../store/index.js';
-import { errorMessage, retryClassOf, ValidationError } from '../../util/errors.js';
+import {
+  errorMessage,
+  NotFoundError,
+  PermanentError,
+  retryClassOf,
+  ValidationError,
+} from '../../util/errors.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { errorBody, ErrorBody } from '../errors.js';
@@ -76,17 +82,27 @@ const CleanRequest = z.strictObject({
 });
 
 const Report = z.record(z.string(), z.unknown());
-const unavailable = { ...errors, 503: ErrorBody };
+const unavailable = { ...errors, 409: ErrorBody, 503: ErrorBody };
 
 function library(deps: ApiDeps): LibraryOperations {
   if (!deps.library) throw new Error('library operations are not available in this process');
   return deps.library;
 }
 
-/** Kodi not answering is a 503 naming the group, not an internal error. */
-function kodiUnavailable(error: unknown): ReturnType<typeof errorBody> {
-  if (retryClassOf(error) !== 'transient') throw error;
-  return errorBody('KodiUnavailable', errorMessage(error));
+/**
+ * Asking the group's Kodi failed: not answering is a 503 naming the group; a group that cannot be asked at all (no
+ * enabled player) is a 409 saying what to fix. Anything else is the error handler's.
+ */
+function kodiProblem(error: unknown): { status: 503 | 409; body: ReturnType<typeof errorBody> } {
+  if (retryClassOf(error) === 'transient')
+    return { status: 503, body: errorBody('KodiUnavailable', errorMessage(error)) };
+  if (
+    error instanceof PermanentError &&
+    !(error instanceof NotFoundError) &&
+    !(error instanceof ValidationError)
+  )
+    return { status: 409, body: errorBody('Conflict', errorMessage(error)) };
+  throw error;
 }
 
 function asReport(value: object): Record<string, unknown> {
@@ -112,7 +128,8 @@ export function registerLibraryOperationRoutes(app: ApiApp, deps: ApiDeps): void
       try {
         return asReport(await library(deps).previewClean(request.params.id, request.query));
       } catch (error) {
-        return reply.code(503).send(kodiUnavailable(error));
+        const problem = kodiProblem(error);
+        return reply.code(problem.status).send(problem.body);
       }
     },
   );
@@ -150,7 +167,8 @@ export function registerLibraryOperationRoutes(app: ApiApp, deps: ApiDeps): void
       try {
         return asReport(await library(deps).drift(request.params.id));
       } catch (error) {
-        return reply.code(503).send(kodiUnavailable(error));
+        const problem = kodiProblem(error);
+        return reply.code(problem.status).send(problem.body);
       }
     },
   );
@@ -172,7 +190,8 @@ export function registerLibraryOperationRoutes(app: ApiApp, deps: ApiDeps): void
         const repaired = await library(deps).repair(request.params.id);
         return await reply.code(202).send(asReport(repaired));
       } catch (error) {
-        return reply.code(503).send(kodiUnavailable(error));
+        const problem = kodiProblem(error);
+        return reply.code(problem.status).send(problem.body);
       }
     },
   );
