@@ -1,7 +1,7 @@
 /**
  * Tasks: the scheduled clean and drift tasks of each group with their last runs, and the seed's warning
- * before the library Clean. The dry run, the guard and the drift report with Repair are run from the CLI or the
- * API (docs/library.md); this page points there.
+ * before the library Clean. The clean dry run, the guard's state and the drift report with Repair need the
+ * library-wide operations, which this version does not have yet: the page says so instead of pretending.
  */
 import { Cron } from 'croner';
 import type { ApiApp } from '../../api/app.js';
@@ -37,12 +37,10 @@ async function tasksPage(deps: UiDeps, ctx: PageContext): Promise<Html> {
           <strong>${CLEAN_WARNING}</strong> A clean is off by default for every group.
         </p>
         <p>
-          Enabled tasks run at their time. A clean always dry-runs first (which entries Kodi itself cannot
-          reach now) and is refused, removing nothing, unless every Kodi is idle, every source is listable and
-          not empty and the dry run is within its limits (default ≤ 20 entries and ≤ 5 %). See it before it
-          runs:
-          <code>kodi-sync clean --dry-run</code>; the drift report: <code>kodi-sync drift</code>. Deletes from
-          your manager are already applied one by one, without a clean.
+          The clean's dry run (which entries Kodi itself cannot reach now), its guard (every Kodi idle, every
+          source listable and not empty, the dry run within limits) and the drift report with Repair arrive
+          with the library-wide operations; this version does not run scheduled tasks yet. Deletes from your
+          manager are already applied one by one, without a clean.
         </p>
       </section>
       <h2>Scheduled tasks</h2>
