@@ -4,6 +4,7 @@
  * it down in order (stop taking work, let running jobs finish or return them, close every Kodi WebSocket
  * with a handshake — DESIGN §2.9 — then the database and the log).
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
@@ -22,6 +23,7 @@ import { countJobsByState } from './queue/index.js';
 import { JobQueue } from './queue/queue.js';
 import { Worker } from './queue/worker.js';
 import {
+  createActivity,
   listNotificationChannels,
   listPlayerGroups,
   listPlayersWithSecrets,
@@ -29,7 +31,11 @@ import {
   pruneActivity,
 } from './store/index.js';
 import { scheduleBackups } from './store/backup.js';
-import { createSyncJobHandler, syncJobKinds } from './sync/handler.js';
+import { allJobKinds, createJobHandler } from './library/jobs.js';
+import { createLibraryOperations } from './library/operations.js';
+import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
+import { TaskScheduler } from './library/scheduler.js';
+import { createSyncJobHandler } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';
 import { registerUi } from './ui/index.js';
@@ -110,16 +116,32 @@ export async function startService(
     for (const p of await listPlayersWithSecrets(store.db)) secrets.add(p.password);
 
     const queue = new JobQueue(store, {
-      kinds: syncJobKinds,
+      kinds: allJobKinds,
       backoff: { giveUpAfterMs: config.retryHorizonHours * 3_600_000 },
       retention: { finishedDays: config.retentionDays, failedDays: config.retentionDays },
       logger,
     });
     await queue.start();
     cleanups.push(() => queue.close());
+    // A Kodi that answers again gets a drift report (debounced); `library` is set up below, before any Kodi connects.
+    const reconnectDrift = new ReconnectDrift({
+      drift: (groupId) => library.drift(groupId),
+      record: (report) =>
+        createActivity(store.db, {
+          source: 'library',
+          kind: 'drift-report',
+          summary: summarizeDrift(report),
+          payload: report,
+        }),
+      logger,
+    });
+    cleanups.push(() => {
+      reconnectDrift.stop();
+    });
     const pool = new KodiPool({
       logger,
       onWake: (groupId, reason) => {
+        if (reason === 'kodi-online') reconnectDrift.kodiOnline(groupId);
         void queue.wake(groupId, reason).catch((error: unknown) => {
           logger.warn({ groupId, reason, err: errorMessage(error) }, 'waking deferred jobs failed');
         });
@@ -152,6 +174,19 @@ export async function startService(
     for (const channel of await listNotificationChannels(store.db)) {
       for (const secret of notifier.secretsOf(channel)) secrets.add(secret);
     }
+
+    const library = createLibraryOperations({
+      db: store.db,
+      store: syncStore,
+      clientFor: (p) => pool.acquire(p),
+      queue,
+    });
+    const scheduler = new TaskScheduler(
+      { db: store.db, store: syncStore, clientFor: (p) => pool.acquire(p), queue },
+      { processId: `${hostname()}:${process.pid}`, logger },
+    );
+    scheduler.start();
+    cleanups.push(() => scheduler.stop());
 
     const groupNames = new Map<number, string>();
     const metrics = createMetrics({
@@ -186,6 +221,7 @@ export async function startService(
       queue,
       notifier,
       agents,
+      library,
       startedAt: Date.now(),
       demo,
       onConfigurationChange: () => {
@@ -212,7 +248,16 @@ export async function startService(
     });
     cleanups.push(stopWatching);
     if (config.workers > 0) {
-      const handler = createSyncJobHandler({ store: syncStore, clientFor: (p) => pool.clientFor(p), logger });
+      const handler = createJobHandler(
+        {
+          db: store.db,
+          store: syncStore,
+          clientFor: (p) => pool.clientFor(p),
+          notify: (event) => notifier.notify(event),
+          logger,
+        },
+        createSyncJobHandler({ store: syncStore, clientFor: (p) => pool.clientFor(p), logger }),
+      );
       const worker = new Worker(queue, handler, {
         concurrency: config.workers,
         leaseMs: config.jobLeaseSeconds * 1000,

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../config/secrets.js';
+import type { LibraryOperations } from '../library/operations.js';
 import type { NotificationAgent, Notifier } from '../notify/index.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { Store } from '../store/open.js';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   queue: JobQueue;
   notifier: Notifier;
   agents: readonly NotificationAgent[];
+  /** Clean dry run, clean, drift report and repair, running a task by hand (src/library). */
+  library?: LibraryOperations;
   /** Groups, players or mappings changed: reconnect Kodis, refresh live state. */
   onConfigurationChange(): void;
 }

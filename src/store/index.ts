@@ -20,6 +20,7 @@ export * from './desired-state.js';
 export * from './activity.js';
 export * from './notification-channels.js';
 export * from './scheduled-tasks.js';
+export * from './task-occurrences.js';
 export * from './settings.js';
 export * from './ui-sessions.js';
 export * from './health.js';

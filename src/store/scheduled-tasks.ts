@@ -44,6 +44,8 @@ export interface ScheduledTaskInput {
 export interface TaskRun {
   id: number;
   taskId: number;
+  /** The player group the run served (null: a run not tied to one group). */
+  groupId: number | null;
   startedAt: number;
   finishedAt: number | null;
   outcome: string | null;
@@ -69,6 +71,7 @@ function toRun(row: Selectable<TaskRunsTable>): TaskRun {
   return {
     id: row.id,
     taskId: row.task_id,
+    groupId: row.group_id,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     outcome: row.outcome,
@@ -161,11 +164,19 @@ export async function createTaskRun(
   db: Kysely<Database>,
   taskId: number,
   startedAt = Date.now(),
+  groupId: number | null = null,
 ): Promise<TaskRun> {
   await getScheduledTask(db, taskId);
   const row = await db
     .insertInto('task_runs')
-    .values({ task_id: taskId, started_at: startedAt, finished_at: null, outcome: null, report: null })
+    .values({
+      task_id: taskId,
+      group_id: groupId,
+      started_at: startedAt,
+      finished_at: null,
+      outcome: null,
+      report: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toRun(row);

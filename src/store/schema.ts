@@ -166,6 +166,14 @@ export interface TaskRunsTable {
   finished_at: number | null;
   outcome: string | null;
   report: string | null;
+  group_id: number | null;
+}
+
+export interface TaskOccurrencesTable {
+  task_id: number;
+  occurrence_at: number;
+  claimed_by: string;
+  claimed_at: number;
 }
 
 export interface NotificationChannelsTable {
@@ -215,6 +223,7 @@ export interface Database {
   job_steps: JobStepsTable;
   scheduled_tasks: ScheduledTasksTable;
   task_runs: TaskRunsTable;
+  task_occurrences: TaskOccurrencesTable;
   notification_channels: NotificationChannelsTable;
   activity: ActivityTable;
   settings: SettingsTable;

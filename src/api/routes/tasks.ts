@@ -1,6 +1,7 @@
 /**
- * CRUD for scheduled tasks (library clean, drift report — per group, cron + IANA time zone). The cron is
- * checked with croner and the time zone with Intl, so a saved schedule is one that will run.
+ * Scheduled tasks (library clean, drift report — per group or all groups, cron + IANA time zone): CRUD, their runs,
+ * and running one now. The cron is checked with croner, the time zone with Intl and the settings per kind, so a
+ * saved schedule is one that will run. The service's scheduler runs enabled tasks (src/library/scheduler.ts).
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
@@ -13,12 +14,14 @@ import {
   listTaskRuns,
   updateScheduledTask,
 } from '../../store/index.js';
+import { checkTaskSettings, TASK_KINDS } from '../../library/tasks.js';
 import { errorMessage } from '../../util/errors.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { defined, Deleted, errors, Id, IdParams, Name, requireRef } from './common.js';
+import { CLEAN_WARNING, registerLibraryOperationRoutes } from './library-ops.js';
 
-export const TASK_KINDS = ['clean', 'drift-report'] as const;
+export { TASK_KINDS };
 
 function cronError(cron: string): string | undefined {
   try {
@@ -69,8 +72,13 @@ const TaskCreate = z.strictObject({
   enabled: z
     .boolean({ error: 'must be true or false' })
     .optional()
-    .describe('Clean tasks stay disabled until you enable them'),
-  settings: z.record(z.string(), z.unknown()).optional(),
+    .describe('Default false: a task runs only once enabled. ' + CLEAN_WARNING),
+  settings: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      "clean: {maxItems (20), maxPercent (5), anchorFile, method 'remove' | 'kodi-clean'}; drift-report: {repair: boolean}",
+    ),
 });
 const TaskUpdate = TaskCreate.partial();
 
@@ -93,6 +101,7 @@ export const Task = z
 const TaskRun = z.object({
   id: z.number().int(),
   taskId: z.number().int(),
+  groupId: z.number().int().nullable(),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
   outcome: z.string().nullable(),
@@ -118,6 +127,7 @@ export function registerTaskRoutes(app: ApiApp, deps: ApiDeps): void {
     { schema: { tags, body: TaskCreate, response: { 201: Task, ...errors } } },
     async (request, reply) => {
       const body = request.body;
+      checkTaskSettings(body.kind, body.settings);
       const groupId = body.groupId;
       if (groupId !== undefined && groupId !== null)
         await requireRef('groupId', () => getPlayerGroup(db, groupId));
@@ -145,11 +155,31 @@ export function registerTaskRoutes(app: ApiApp, deps: ApiDeps): void {
       return listTaskRuns(db, request.params.id);
     },
   );
+  app.post(
+    '/api/v1/tasks/:id/run',
+    {
+      schema: {
+        tags,
+        description:
+          'Runs the task now, enabled or not (a clean is queued per group and still passes the guard). ' +
+          CLEAN_WARNING,
+        params: IdParams,
+        response: { 202: z.array(TaskRun), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const task = await getScheduledTask(db, request.params.id);
+      if (!deps.library) throw new Error('running tasks is not available in this process');
+      return reply.code(202).send(await deps.library.runTask(task));
+    },
+  );
   app.put(
     '/api/v1/tasks/:id',
     { schema: { tags, params: IdParams, body: TaskUpdate, response: { 200: Task, ...errors } } },
     async (request) => {
-      await getScheduledTask(db, request.params.id);
+      const current = await getScheduledTask(db, request.params.id);
+      if (request.body.settings !== undefined || request.body.kind !== undefined)
+        checkTaskSettings(request.body.kind ?? current.kind, request.body.settings ?? current.settings);
       const groupId = request.body.groupId;
       if (groupId !== undefined && groupId !== null)
         await requireRef('groupId', () => getPlayerGroup(db, groupId));
@@ -164,4 +194,5 @@ export function registerTaskRoutes(app: ApiApp, deps: ApiDeps): void {
       return reply.code(204).send(null);
     },
   );
+  registerLibraryOperationRoutes(app, deps);
 }
