@@ -30,11 +30,11 @@ import {
   openStore,
   pruneActivity,
 } from './store/index.js';
+import { scheduleBackups } from './store/backup.js';
 import { allJobKinds, createJobHandler } from './library/jobs.js';
 import { createLibraryOperations } from './library/operations.js';
 import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
 import { TaskScheduler } from './library/scheduler.js';
-import { scheduleBackups } from './store/backup.js';
 import { createSyncJobHandler } from './sync/handler.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';

@@ -20,6 +20,7 @@ import {
   lookupFile,
   pickItemRow,
   sameStoredFile,
+  storedBelow,
   type LibraryRow,
 } from './lookup.js';
 import { waitForLibraryIdle, type Operation } from './operation.js';
@@ -160,7 +161,7 @@ async function tryAttempt(
     // Kodi cannot see the folder: no scan can add it (real-kodi.md §5). An unreachable or empty source root is a
     // share that is offline (a NAS asleep, a mount gone): that passes, so wait for it; otherwise say what to fix.
     const root = attempt.prime === op.sourceRoot ? primed : await list(op, op.sourceRoot);
-    if (!root.ok || root.entries.length === 0) throw shareOffline(op, root);
+    if ((!root.ok || root.entries.length === 0) && (await isKodiSource(op))) throw shareOffline(op, root);
     throw invisibleFolder(op, attempt.prime, primed);
   }
   if (attempt.directory !== undefined && attempt.directory !== op.sourceRoot) {
@@ -251,6 +252,16 @@ export async function publishItem(op: Operation): Promise<SyncEvidence> {
   } finally {
     state.watcher.dispose();
   }
+}
+
+/** Whether the library's root is (inside) one of Kodi's own video sources: then a failing listing is the share. */
+async function isKodiSource(op: Operation): Promise<boolean> {
+  const sources = await op.steps.call(
+    'Files.GetSources video',
+    () => op.member.client.getSources('video'),
+    (r) => `${r.length} source(s)`,
+  );
+  return sources.some((s) => storedBelow(op.sourceRoot, kodiFolder(s.file)));
 }
 
 function shareOffline(op: Operation, root: Listing): TransientError {

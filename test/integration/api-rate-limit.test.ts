@@ -1,5 +1,5 @@
 // Routes that connect to a Kodi on request are rate-limited per client, with an answer that says why and when.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests read JSON answers loosely */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- tests read JSON answers loosely */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from './api-harness.js';
 

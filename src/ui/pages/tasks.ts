@@ -1,7 +1,6 @@
 /**
- * Tasks: the scheduled clean and drift tasks of each group with their last runs, and the seed's warning
- * before the library Clean. The clean dry run, the guard's state and the drift report with Repair need the
- * library-wide operations, which this version does not have yet: the page says so instead of pretending.
+ * Tasks: the seed's warning before the library Clean, per group the clean's dry run with the guard's verdict and
+ * the drift report with Repair (library-ops.ts), and the scheduled tasks with their last runs.
  */
 import { Cron } from 'croner';
 import type { ApiApp } from '../../api/app.js';
@@ -10,6 +9,7 @@ import type { PageContext, UiDeps } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { ago, page } from '../layout.js';
 import { contextOf, sendHtml } from '../respond.js';
+import { libraryOperationsPanel, registerLibraryOperationFragments } from './library-ops.js';
 
 /** The seed's words (kodi-sync-design.md, "Scheduled VideoLibrary.Clean"). */
 export const CLEAN_WARNING =
@@ -37,11 +37,13 @@ async function tasksPage(deps: UiDeps, ctx: PageContext): Promise<Html> {
           <strong>${CLEAN_WARNING}</strong> A clean is off by default for every group.
         </p>
         <p>
-          The clean's dry run (which entries Kodi itself cannot reach now), its guard (every Kodi idle, every
-          source listable and not empty, the dry run within limits) and the drift report with Repair arrive
-          with the library-wide operations; this version does not run scheduled tasks yet. Deletes from your
-          manager are already applied one by one, without a clean.
+          The dry run lists the entries Kodi itself cannot reach now and says whether the guard would let a
+          clean run: every Kodi idle, every source root listable and not empty (and holding its anchor file,
+          if set), the dry run within the limits. It removes nothing. The drift report compares what your
+          managers published with Kodi's library; Repair queues ordinary sync jobs and never removes an entry
+          Kodi Sync does not know.
         </p>
+        ${groups.map((g) => libraryOperationsPanel(ctx, g))}
       </section>
       <h2>Scheduled tasks</h2>
       ${
@@ -87,6 +89,7 @@ async function tasksPage(deps: UiDeps, ctx: PageContext): Promise<Html> {
 }
 
 export function registerTaskPages(app: ApiApp, deps: UiDeps): void {
+  registerLibraryOperationFragments(app, deps);
   app.get('/tasks', { config: { auth: 'page' }, schema: { hide: true } }, async (request, reply) =>
     sendHtml(reply, await tasksPage(deps, contextOf(deps, request))),
   );
