@@ -21,6 +21,8 @@ export interface Outcome {
   doneAt: number;
   /** Kodi Sync only: where the job's time went. */
   breakdown?: JobBreakdown;
+  /** Hand floor only: milliseconds per call of its sequence. */
+  steps?: Record<string, number>;
 }
 
 export interface JobBreakdown {
@@ -143,25 +145,32 @@ export function handFloor(socket: KodiSocket, moviesRoot: string): Approach {
     chain = run.catch(() => undefined);
     return run;
   };
-  const scan = async (directory: string): Promise<void> => {
+  const scan = async (directory: string): Promise<Record<string, number>> => {
+    const t0 = performance.now();
     await socket.call('Files.GetDirectory', { directory: moviesRoot });
+    const t1 = performance.now();
     const finished = socket.next('VideoLibrary.OnScanFinished');
     await socket.call('VideoLibrary.Scan', { directory });
+    const t2 = performance.now();
     await finished;
+    const t3 = performance.now();
+    return { 'list root': t1 - t0, 'Scan answer': t2 - t1, 'Scan answer → OnScanFinished': t3 - t2 };
   };
   return {
     label: 'hand floor',
     publish: (movie) =>
       serial(async () => {
-        await scan(movie.folder);
+        const steps = await scan(movie.folder);
+        const t = performance.now();
         const found = await lookUp(socket, movie);
-        return { done: found, doneAt: Date.now() };
+        steps['look up'] = performance.now() - t;
+        return { done: found, doneAt: Date.now(), steps };
       }),
     publishAll: (movies) =>
       serial(async () => {
-        await scan(moviesRoot);
+        const steps = await scan(moviesRoot);
         return Promise.all(
-          movies.map(async (movie) => ({ done: await lookUp(socket, movie), doneAt: Date.now() })),
+          movies.map(async (movie) => ({ done: await lookUp(socket, movie), doneAt: Date.now(), steps })),
         );
       }),
   };

@@ -46,6 +46,7 @@ export function renderMarkdown(results: Results): string {
     for (const [key, value] of Object.entries(w.ratio)) lines.push(`- ${key}: **${String(value)}**`);
     for (const [key, value] of Object.entries(w.extra ?? {})) lines.push(`- ${key}: ${String(value)}`);
     for (const v of w.variants) {
+      if (v.stepsMeanMs) lines.push(`- ${v.label}, mean ms per call: ${JSON.stringify(v.stepsMeanMs)}`);
       if (!v.breakdown) continue;
       lines.push(`- ${v.label}, where the job's time goes: ${JSON.stringify(v.breakdown)}`);
       if (v.escalations && Object.keys(v.escalations).length > 0)

@@ -45,6 +45,8 @@ export interface VariantResult {
   /** Kodi Sync only: medians of where each job's time went. */
   breakdown?: Record<string, number>;
   escalations?: Record<string, number>;
+  /** Hand floor: mean milliseconds per call of its sequence. */
+  stepsMeanMs?: Record<string, number>;
 }
 
 export interface WorkloadResult {
@@ -290,6 +292,7 @@ function summarize(label: string, runs: RunRecord[]): VariantResult {
   let falseDone = 0;
   let items = 0;
   const breakdowns: JobBreakdown[] = [];
+  const floorSteps: Record<string, number>[] = [];
   for (const run of runs) {
     const first = Math.min(...run.publishAt);
     wallMs.push(Math.max(...run.outcomes.map((o) => o.doneAt)) - first);
@@ -300,6 +303,7 @@ function summarize(label: string, runs: RunRecord[]): VariantResult {
       if (outcome.done) reportedDone += 1;
       if (outcome.done && !run.added[i]) falseDone += 1;
       if (outcome.breakdown) breakdowns.push(outcome.breakdown);
+      if (outcome.steps) floorSteps.push(outcome.steps);
     });
   }
   const result: VariantResult = {
@@ -313,6 +317,13 @@ function summarize(label: string, runs: RunRecord[]): VariantResult {
     perItemP50Ms: percentile(latencies, 50),
     perItemP90Ms: percentile(latencies, 90),
   };
+  if (floorSteps.length > 0) {
+    result.stepsMeanMs = {};
+    for (const key of Object.keys(floorSteps[0] ?? {})) {
+      const sum = floorSteps.reduce((total, steps) => total + (steps[key] ?? 0), 0);
+      result.stepsMeanMs[key] = Math.round((sum / floorSteps.length) * 10) / 10;
+    }
+  }
   if (breakdowns.length > 0) {
     const median = (pick: (b: JobBreakdown) => number): number =>
       Math.round(percentile(breakdowns.map(pick), 50));
