@@ -4,8 +4,8 @@
  * Writes bench/results/real-kodi.json (merged per workload, so a partial re-run keeps the others) and
  * bench/results/real-kodi.md.
  */
-import { loadavg, cpus } from 'node:os';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg, cpus, tmpdir } from 'node:os';
+import { copyFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from '../result.js';
@@ -126,6 +126,12 @@ async function main(): Promise<void> {
       });
       await save();
     }
+  } catch (error) {
+    // The fixture's stop purges the instance: keep Kodi's log for the diagnosis.
+    const kept = join(tmpdir(), `real-kodi-bench-${String(process.pid)}.log`);
+    await copyFile(kodi.logFile, kept).catch(() => undefined);
+    console.error(`bench failed; Kodi's log kept in ${kept}`);
+    throw error;
   } finally {
     await save();
     await rig.close().catch(() => undefined);
