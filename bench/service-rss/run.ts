@@ -61,6 +61,7 @@ async function startService(): Promise<Service> {
       KODI_SYNC_BIND_ADDRESS: '127.0.0.1',
       KODI_SYNC_API_KEY: API_KEY,
       KODI_SYNC_LOG_LEVEL: 'warn',
+      KODI_SYNC_DEMO: 'off',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
