@@ -5,6 +5,7 @@
  * - queued: the group's only player points at a closed port, so every job waits in the queue (backoff);
  * - processed: the player is a simulator (in this parent process, so it does not count), every job succeeds.
  * RSS is read from /proc/<pid>/status (VmRSS) of the service process. Writes bench/results/service-rss.json.
+ * Slow: every job lists the source root, so 10,000 jobs against 10,000 folders take 30–60 min on 2 busy cores.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
