@@ -14,7 +14,7 @@ import type { Selectable } from 'kysely';
 import type { Store } from '../store/open.js';
 import { requireInt, requireJson, requireText } from '../store/rows.js';
 import type { JobsTable } from '../store/schema.js';
-import { writeTransactionRetryingUnique, type Dialect, type Tx } from '../store/transaction.js';
+import { writeTransactionWithRetry, type Dialect, type Tx } from '../store/transaction.js';
 import { NotFoundError, ValidationError } from '../util/errors.js';
 import type { EnqueueInput } from './types.js';
 
@@ -206,5 +206,5 @@ export async function insertOrCoalesce(
 
 /** Runs `body` in a write transaction, again when a concurrent enqueue of the same new (item, lane) won. */
 export function withCoalescingRetry<T>(store: Store, body: (tx: Tx) => Promise<T>): Promise<T> {
-  return writeTransactionRetryingUnique(store.db, store.dialect, body);
+  return writeTransactionWithRetry(store.db, store.dialect, body);
 }

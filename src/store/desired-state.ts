@@ -3,8 +3,9 @@
  * violations are NOT translated here: on PostgreSQL two intakes of one new item both insert, and the caller
  * runs its whole transaction again (it then finds the item).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, ItemKind, ItemState } from './schema.js';
+import type { Dialect } from './transaction.js';
 
 /** What an event says about an item; undefined fields are left as they are. */
 export interface DesiredDetails {
@@ -16,6 +17,25 @@ export interface DesiredDetails {
   title?: string;
   year?: number;
   state: ItemState;
+}
+
+/**
+ * Takes the intake locks of these manager paths for the rest of the transaction, always in the same order
+ * (by hash), so two intakes naming the same items in another order wait for each other instead of
+ * deadlocking (measured: 40 concurrent two-item batches in opposite orders deadlocked PostgreSQL over and
+ * over). SQLite needs none: BEGIN IMMEDIATE already runs one writer at a time.
+ */
+export async function lockItemPaths(
+  tx: Kysely<Database>,
+  dialect: Dialect,
+  paths: readonly string[],
+): Promise<void> {
+  if (dialect !== 'postgres' || paths.length === 0) return;
+  const unique = [...new Set(paths)];
+  await sql`
+    select pg_advisory_xact_lock(h)
+    from (select distinct hashtextextended(p, 0) as h from unnest(cast(${unique} as text[])) as p order by h) as ordered
+  `.execute(tx);
 }
 
 export interface ItemKey {

@@ -2,7 +2,7 @@
 export { openStore, SQLITE_FILE_NAME, type Store, type StoreOptions } from './open.js';
 export {
   writeTransaction,
-  writeTransactionRetryingUnique,
+  writeTransactionWithRetry,
   isUniqueViolation,
   type Dialect,
   type Tx,

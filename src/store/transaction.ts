@@ -47,12 +47,21 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
+/** True when PostgreSQL cut the transaction short to break a deadlock or a serialisation conflict. */
+function isConflictAbort(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  return code === '40P01' || code === '40001' || (cause !== undefined && isConflictAbort(cause));
+}
+
 /**
- * A write transaction run again (up to `attempts` times in all) when it fails on a unique violation: on
- * PostgreSQL two transactions that insert the same new row (an item, a job of one (item, lane)) both pass
- * their read, and the unique index stops the second — running it again finds the first one's row.
+ * A write transaction run again (up to `attempts` times in all) when it lost a race it can win on a second
+ * try: a unique violation — on PostgreSQL two transactions that insert the same new row (an item, a job of
+ * one (item, lane)) both pass their read, and the unique index stops the second; running it again finds the
+ * first one's row — or a deadlock / serialisation abort (two intakes locking the same items in another
+ * order).
  */
-export async function writeTransactionRetryingUnique<T>(
+export async function writeTransactionWithRetry<T>(
   db: Kysely<Database>,
   dialect: Dialect,
   body: (tx: Tx) => Promise<T>,
@@ -62,7 +71,7 @@ export async function writeTransactionRetryingUnique<T>(
     try {
       return await writeTransaction(db, dialect, body);
     } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= attempts) throw error;
+      if (!(isUniqueViolation(error) || isConflictAbort(error)) || attempt >= attempts) throw error;
     }
   }
 }

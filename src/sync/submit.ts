@@ -21,10 +21,11 @@ import {
   insertDesiredItem,
   itemsAtPath,
   listGroupsForLibrary,
+  lockItemPaths,
   listLibraries,
   markPathDeleted,
   updateDesiredItem,
-  writeTransactionRetryingUnique,
+  writeTransactionWithRetry,
   type Database,
   type DesiredDetails,
   type Dialect,
@@ -115,7 +116,12 @@ export async function submitItemEvents(
     }
   }
   const label = options.label ?? `${events.length} item event(s)`;
-  const { batch, itemIds } = await writeTransactionRetryingUnique(deps.db, deps.dialect, async (tx) => {
+  const { batch, itemIds } = await writeTransactionWithRetry(deps.db, deps.dialect, async (tx) => {
+    await lockItemPaths(
+      tx,
+      deps.dialect,
+      events.flatMap((event) => [event.path, ...(event.replaces ?? [])]),
+    );
     // Desired state in event order: a publish then a delete of one file ends "deleted".
     const jobs = new Map<string, { lane: number; itemId: number; replaces: string[] }>();
     const ids: number[] = [];

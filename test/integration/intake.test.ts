@@ -4,7 +4,7 @@
  * process or across two.
  */
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/queue/index.js';
 import { createLibrary, createPlayerGroup, setGroupLibraries, type Store } from '../../src/store/index.js';
 import { SYNC_JOB_KIND, syncJobKind } from '../../src/sync/job-contract.js';
@@ -56,9 +56,11 @@ describe.each(DATABASE_KINDS)('intake on %s', (kind) => {
   const t = useTestDatabase(kind);
   const queue = () => new JobQueue(t.store, { kinds: { [SYNC_JOB_KIND]: syncJobKind } });
   const deps = () => ({ db: t.store.db, dialect: t.store.dialect, queue: queue() });
+  beforeAll(async () => {
+    await setUp(t.store);
+  });
 
   it('keeps every replaced path when 50 publishes of one movie, each replacing another file, arrive at once', async () => {
-    await setUp(t.store);
     const path = '/media/movies/Race (2001)/Race (2001).mkv';
     const old = Array.from({ length: 50 }, (_, i) => `/media/movies/Race (2001)/old-${i}.mkv`);
     await Promise.all(old.map((o) => submitItemEvents(deps(), publishReplacing(path, o))));
@@ -82,6 +84,21 @@ describe.each(DATABASE_KINDS)('intake on %s', (kind) => {
     );
     expect([...(waiting[0]?.replaces ?? [])].sort()).toEqual(expected.sort());
   }, 60_000);
+
+  it('accepts 40 concurrent batches naming the same movies in opposite orders without deadlocking', async () => {
+    const paths = [
+      '/media/movies/Left (2004)/Left (2004).mkv',
+      '/media/movies/Right (2004)/Right (2004).mkv',
+    ];
+    const events = (order: string[]) => order.map((path) => ({ action: 'publish', kind: 'movie', path }));
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        submitItemEvents(deps(), events(i % 2 === 0 ? paths : [...paths].reverse())),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    for (const path of paths) expect(await waitingPayloads(t.store, path)).toHaveLength(1);
+  });
 
   it('writes no item when its job cannot be enqueued: desired state and jobs are one transaction', async () => {
     const path = '/media/movies/Orphan (2003)/Orphan (2003).mkv';

@@ -320,6 +320,28 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
     }
   });
 
+  it("merges 50 concurrent enqueues into the waiting job with the kind's merge, losing none", async () => {
+    const tags = z.object({ tags: z.array(z.string()) });
+    const q = new JobQueue(t.store, {
+      kinds: {
+        tagged: {
+          payload: tags,
+          merge: (waiting, incoming) => ({
+            tags: [...(waiting as z.infer<typeof tags>).tags, ...(incoming as z.infer<typeof tags>).tags],
+          }),
+        },
+      },
+    });
+    const [lane, itemId] = [await newLane(), await newItem()];
+    const sent = Array.from({ length: 50 }, (_, i) => `tag-${i}`);
+    await Promise.all(
+      sent.map((tag) => q.enqueue({ lane, itemId, kind: 'tagged', payload: { tags: [tag] } })),
+    );
+    const waiting = await q.listJobs({ itemId, states: ['queued'] });
+    expect(waiting).toHaveLength(1);
+    expect([...(waiting[0]?.payload as { tags: string[] }).tags].sort()).toEqual([...sent].sort());
+  });
+
   it('aborts the handler with LeaseLostError when another worker takes its job over', async () => {
     const q = queue();
     const lane = await newLane();
