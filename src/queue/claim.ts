@@ -80,8 +80,8 @@ export function poisonMessage(crashes: number, now: number): string {
 }
 
 /**
- * Running jobs whose lease expired (their worker died or hung): each counts a crash; below `maxCrashes` it goes back
- * to the queue, at the limit it fails (a poison job). Returns the rows as written.
+ * Running jobs whose lease expired (their worker died or hung): each counts a crash, recorded as a step; below
+ * `maxCrashes` it goes back to the queue, at the limit it fails (a poison job). Returns the rows as written.
  */
 export async function reapExpired(
   store: Store,
@@ -121,7 +121,19 @@ export async function reapExpired(
         .where('lease_expires_at', '<', now)
         .returningAll()
         .executeTakeFirst();
-      if (row) (poisoned ? failed : requeued).push(row);
+      if (!row) continue;
+      // In the same transaction: the process that reaps may claim the job next and die at once (a poison job).
+      await tx
+        .insertInto('job_steps')
+        .values({
+          job_id: row.id,
+          at: now,
+          call: 'worker lost',
+          answer: `crash ${crashes}: the lease expired while the job ran (worker crashed, killed or hung)${poisoned ? '; failed' : '; queued again'}`,
+          duration_ms: 0,
+        })
+        .execute();
+      (poisoned ? failed : requeued).push(row);
     }
     return { requeued, failed };
   });

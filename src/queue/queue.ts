@@ -264,14 +264,12 @@ export class JobQueue {
 
   /**
    * Running jobs whose lease expired go back to the queue — or, when their worker stopped without finishing them
-   * `maxCrashes` times, fail (a poison job). Each crash is recorded as a step of the job.
+   * `maxCrashes` times, fail (a poison job). Each crash is recorded as a step of the job (claim.ts).
    */
   async reap(): Promise<number> {
-    const now = Date.now();
     const { requeued, failed } = await reapExpired(
       this.store,
       this.options.maxCrashes ?? DEFAULT_MAX_CRASHES,
-      now,
     );
     for (const row of [...requeued, ...failed]) {
       const poisoned = row.state === 'failed';
@@ -279,14 +277,6 @@ export class JobQueue {
         { jobId: row.id, lane: row.lane, crashes: row.crashes },
         poisoned ? 'lease expired again: poison job failed' : 'lease expired: job returned to the queue',
       );
-      await addJobSteps(this.store, row.id, [
-        {
-          call: 'worker lost',
-          answer: `crash ${row.crashes}: the lease expired while the job ran (worker crashed, killed or hung)${poisoned ? '; failed' : '; queued again'}`,
-          durationMs: 0,
-          at: now,
-        },
-      ]);
       await this.publishJob(poisoned ? 'failed' : 'reaped', row);
     }
     return requeued.length + failed.length;
