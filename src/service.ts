@@ -36,6 +36,7 @@ import { createLibraryOperations } from './library/operations.js';
 import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
 import { TaskScheduler } from './library/scheduler.js';
 import { createSyncJobHandler } from './sync/handler.js';
+import { startConnectionKeeper } from './kodi/connection-keeper.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';
 import { registerUi } from './ui/index.js';
@@ -138,8 +139,13 @@ export async function startService(
     cleanups.push(() => {
       reconnectDrift.stop();
     });
+    // Holds the Kodi WebSockets' TCP side in a child process, so that even a killed service never takes down a
+    // Kodi whose SIGPIPE is at its default (DESIGN §2.9). Stopped after the pool has closed every WebSocket.
+    const keeper = startConnectionKeeper(logger);
+    cleanups.push(() => keeper.stop());
     const pool = new KodiPool({
       logger,
+      clientOptions: { connectSocket: keeper.connect },
       onWake: (groupId, reason) => {
         if (reason === 'kodi-online') reconnectDrift.kodiOnline(groupId);
         void queue.wake(groupId, reason).catch((error: unknown) => {
