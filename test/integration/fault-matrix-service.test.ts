@@ -299,8 +299,11 @@ describe('fault matrix (service)', () => {
           ? radarr(path)
           : service.call('POST', '/api/v1/items/publish', { items: [{ kind: 'movie', path }] });
 
+      // A job is in flight while the disk fills: its scan hangs until the refusals below are done.
+      kodi.sim.faults.scanNeverFinishes(true);
       const first = await submit(paths[0] ?? '', 0);
       expect(first.status, first.text).toBe(202);
+      await waitFor('the first job to be mid-scan', () => kodi.sim.isScanningVideo, Boolean);
       const acknowledged = new Map<string, number[]>([[paths[0] ?? '', first.body.jobIds as number[]]]);
 
       // SQLite may grow no further: the real SQLITE_FULL once the free pages are used up.
@@ -319,6 +322,7 @@ describe('fault matrix (service)', () => {
         }
         if (refused.length >= 4) break;
       }
+      kodi.sim.faults.scanNeverFinishes(false);
       expect(refused.length, 'the database never filled up').toBeGreaterThanOrEqual(4);
       for (const answer of answers) {
         expect(answer.status, answer.text).toBe(503);
