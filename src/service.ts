@@ -29,6 +29,7 @@ import {
   listPlayersWithSecrets,
   openStore,
   pruneActivity,
+  type Store,
 } from './store/index.js';
 import { scheduleBackups } from './store/backup.js';
 import { allJobKinds, createJobHandler } from './library/jobs.js';
@@ -59,6 +60,8 @@ export interface RunningService {
   generatedKeyFile: string | undefined;
   /** The API key in clear when known to this process (see api-key.ts). */
   apiKey: string | undefined;
+  /** The open database, for callers in the same process (tests, tools). */
+  store: Store;
   logger: Logger;
   logFile: string;
   /** Demo mode tells the status endpoint whether it runs. */
@@ -304,6 +307,7 @@ export async function startService(
       urls,
       generatedKeyFile: key.generated ? keyFile : undefined,
       apiKey: key.key,
+      store,
       logger,
       logFile: log.file,
       setDemoStatus: (status) => {
