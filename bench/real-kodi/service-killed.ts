@@ -65,7 +65,8 @@ try {
         });
         child.kill('SIGKILL');
         await sleep(3_000);
-        if (alive(kodi.pid)) {
+        const survived = alive(kodi.pid);
+        if (survived) {
           for (;;) {
             const answer = await realKodiRpc<Record<string, boolean>>(kodi.endpoint, 'XBMC.GetInfoBooleans', {
               booleans: ['Library.IsScanningVideo'],
