@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
 import { API_KEY_FILE, ensureApiKey } from './api/api-key.js';
 import { createMetrics } from './api/metrics.js';
+import { endSessionsOfAnotherKey } from './api/session.js';
 import type { Config } from './config/load.js';
 import { createServiceLogger } from './config/logging.js';
 import { maskedConfig } from './config/mask.js';
@@ -98,6 +99,7 @@ export async function startService(
     cleanups.push(() => store.close());
     if (store.dialect === 'sqlite') cleanups.push(writePidFile(config.dataDir));
     const key = await ensureApiKey(store.db, config.dataDir, config.apiKey);
+    await endSessionsOfAnotherKey(store.db, key.sha256);
     secrets.add(key.key);
     const keyFile = join(config.dataDir, API_KEY_FILE);
     if (key.generated) logger.info({ file: keyFile }, 'API key generated on first start');
