@@ -4,27 +4,16 @@
  * service does) and without it (as before). The client is test/fixtures/kodi-client-process.ts, killed when idle,
  * mid-scan and with calls in flight. Writes bench/results/service-killed.json.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { realKodiRpc, startRealKodi } from '../../test/fixtures/real-kodi.js';
+import { startClientProcess, type ClientState } from '../../test/fixtures/client-process.js';
+import { processDead, realKodiRpc, startRealKodi } from '../../test/fixtures/real-kodi.js';
 
 const tries = Number(process.argv[2] ?? '5');
 const RESULTS = fileURLToPath(new URL('../results/service-killed.json', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 const loadStart = load();
 const kodi = await startRealKodi({ sigpipe: 'default' });
@@ -33,39 +22,20 @@ let written = 0;
 try {
   for (const variant of ['without keeper', 'with keeper']) {
     outcome[variant] = {};
-    for (const mode of ['idle', 'scan', 'call']) {
+    for (const mode of ['idle', 'scan', 'call'] as ClientState[]) {
       let died = 0;
       for (let attempt = 0; attempt < tries; attempt++) {
         if (mode === 'scan') {
           for (let i = 0; i < 30; i++)
             await kodi.writeMovie({ title: `Killed ${String(++written)}`, year: 2001 });
         }
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'test/fixtures/kodi-client-process.ts',
-            JSON.stringify(kodi.endpoint),
-            mode,
-            kodi.moviesRoot,
-          ],
-          {
-            stdio: ['ignore', 'pipe', 'inherit'],
-            env: { ...process.env, KODI_SYNC_TEST_NO_KEEPER: variant === 'with keeper' ? '0' : '1' },
-          },
-        );
-        await new Promise<void>((resolve) => {
-          child.stdout.on('data', (chunk: Buffer) => {
-            if (chunk.toString().includes('ready')) resolve();
-          });
-          child.once('exit', () => {
-            resolve();
-          });
+        const child = await startClientProcess(kodi.endpoint, mode, {
+          folder: kodi.moviesRoot,
+          keeper: variant === 'with keeper',
         });
         child.kill('SIGKILL');
         await sleep(3_000);
-        const survived = alive(kodi.pid);
+        const survived = !processDead(kodi.pid);
         if (survived) {
           for (;;) {
             const answer = await realKodiRpc<Record<string, boolean>>(kodi.endpoint, 'XBMC.GetInfoBooleans', {
@@ -79,7 +49,7 @@ try {
           await kodi.restart();
         }
         console.log(
-          `${variant}, ${mode}, try ${String(attempt + 1)}: Kodi ${alive(kodi.pid) ? 'alive' : 'restarted'}`,
+          `${variant}, ${mode}, try ${String(attempt + 1)}: Kodi ${!processDead(kodi.pid) ? 'alive' : 'restarted'}`,
         );
       }
       outcome[variant][mode] = { tries, kodiDied: died };

@@ -29,6 +29,8 @@ export type SocketConnector = (
 
 export interface ConnectionKeeper {
   connect: SocketConnector;
+  /** The keeper process, once started (it starts with the first connection). */
+  readonly pid: number | undefined;
   /** Disconnect: the keeper closes what is left gracefully and exits. Resolves when it has exited (bounded). */
   stop(): Promise<void>;
 }
@@ -165,16 +167,25 @@ export function startConnectionKeeper(logger: Logger): ConnectionKeeper {
     stopped = true;
     const running = child;
     if (running?.connected) {
-      const exited = new Promise<void>((resolve) => {
+      // A ref'd timer: the keeper and its channel are unref'd, and the service must not exit before this settles.
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_TIMEOUT_MS);
         running.once('exit', () => {
           resolve();
         });
+        running.disconnect();
       });
-      running.disconnect();
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+      clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { connect, stop };
+  return {
+    connect,
+    stop,
+    get pid() {
+      return child?.pid;
+    },
+  };
 }

@@ -4,7 +4,6 @@
  * The kill rows run the real `kodi-sync serve` process against simulated Kodis in this process.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- tests read JSON answers loosely */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +15,12 @@ import { openStore } from '../../src/store/index.js';
 import { syncJobKinds } from '../../src/sync/handler.js';
 import { answersPing, startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
 import { webhookFixture } from '../fixtures/webhooks/load.js';
+import { callService, serve, type Served } from '../fixtures/service-process.js';
 import { startTestService, type Answer, type TestService } from './api-harness.js';
 import { configureKodi, MANAGER_ROOT } from './service-e2e-flow.js';
 
 const MOVIES = '/data/media/movies';
 const TV = '/data/media/tv';
-const API_KEY = 'fault-matrix-key-0123456789abcdef';
 
 /** Polls `read` until `done` holds (a condition, never a fixed sleep); fails naming what it waited for. */
 async function waitFor<T>(
@@ -40,78 +39,8 @@ async function waitFor<T>(
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely
-async function call<T = any>(url: string, method: string, path: string, body?: unknown): Promise<Answer<T>> {
-  const response = await fetch(url + path, {
-    method,
-    headers: { 'x-api-key': API_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: (text === '' ? undefined : JSON.parse(text)) as T,
-    text,
-    headers: response.headers,
-  };
-}
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts `kodi-sync serve` on `dataDir` (port 0) and resolves with its URL once it listens. */
-function serve(dataDir: string, ...flags: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--bind-address',
-      '127.0.0.1',
-      '--api-key',
-      API_KEY,
-      '--demo',
-      'off',
-      '--job-lease-seconds',
-      '10',
-      ...flags,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      reject(new Error(`serve did not start: ${output}`));
-    }, 60_000);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${String(code ?? signal)}: ${output}`));
-    });
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /Open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url, exited });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-  });
-}
+const call = <T = any>(url: string, method: string, path: string, body?: unknown) =>
+  callService<T>(url, method, path, body);
 
 /** A movies and a TV library, one group per Kodi with both, each Kodi's roots mapped. Returns the group ids. */
 async function configure(url: string, kodis: SimulatedKodi[]): Promise<number[]> {
@@ -263,7 +192,7 @@ describe('fault matrix (service)', () => {
   }
 
   async function started(dataDir: string, ...flags: string[]): Promise<Served> {
-    const s = await serve(dataDir, ...flags);
+    const s = await serve(dataDir, '--job-lease-seconds', '10', ...flags);
     served.push(s);
     return s;
   }

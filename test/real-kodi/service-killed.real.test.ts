@@ -7,25 +7,20 @@
  * (src/kodi/connection-keeper-process.ts); these tests kill the client, and then the whole service, and Kodi
  * must still be running and answering.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KodiClient } from '../../src/kodi/client.js';
-import { realKodiAvailable, realKodiRpc, startRealKodi, type RealKodi } from '../fixtures/real-kodi.js';
+import { startClientProcess, type ClientState } from '../fixtures/client-process.js';
+import {
+  processDead,
+  realKodiAvailable,
+  realKodiRpc,
+  startRealKodi,
+  type RealKodi,
+} from '../fixtures/real-kodi.js';
 import { startServiceProcess, until, type ServiceProcess } from '../fixtures/service-process.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Running, and not a zombie (real-kodi.md Part A pitfall 8). */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** SIGPIPE (signal 13) is not in the process's ignored-signals mask. */
 function sigpipeAtDefault(pid: number): boolean {
@@ -41,7 +36,7 @@ describe.skipIf(!realKodiAvailable())('a Kodi with SIGPIPE at its default, when 
   /** Whatever Kodi still had to send is sent (or not): Kodi must be running and answer a fresh client. */
   async function expectKodiAlive(): Promise<void> {
     await sleep(3_000);
-    expect(processAlive(kodi.pid), `Kodi (pid ${String(kodi.pid)}) died: see ${kodi.logFile}`).toBe(true);
+    expect(!processDead(kodi.pid), `Kodi (pid ${String(kodi.pid)}) died: see ${kodi.logFile}`).toBe(true);
     const answer = await new KodiClient(kodi.endpoint, { webSocket: false, callTimeoutMs: 10_000 }).ping();
     expect(answer).toBe('pong');
   }
@@ -64,7 +59,7 @@ describe.skipIf(!realKodiAvailable())('a Kodi with SIGPIPE at its default, when 
     await kodi.stop();
   });
 
-  describe.each([
+  describe.each<[ClientState, string]>([
     ['idle', 'connected, nothing in flight'],
     ['scan', 'mid-scan, with Kodi sending notifications'],
     ['call', 'with ten big answers in flight'],
@@ -72,27 +67,7 @@ describe.skipIf(!realKodiAvailable())('a Kodi with SIGPIPE at its default, when 
     it(`leaves Kodi running, ${when} (3 times)`, { timeout: 180_000 }, async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         if (mode === 'scan') await writeMovies(30);
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'test/fixtures/kodi-client-process.ts',
-            JSON.stringify(kodi.endpoint),
-            mode,
-            kodi.moviesRoot,
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        );
-        const ready = await new Promise<boolean>((resolve) => {
-          child.stdout.on('data', (chunk: Buffer) => {
-            if (chunk.toString().includes('ready')) resolve(true);
-          });
-          child.once('exit', () => {
-            resolve(false);
-          });
-        });
-        expect(ready).toBe(true);
+        const child = await startClientProcess(kodi.endpoint, mode, { folder: kodi.moviesRoot });
         child.kill('SIGKILL');
         await expectKodiAlive();
         // The scan goes on without its client; the next attempt starts on an idle library.
@@ -116,7 +91,7 @@ describe.skipIf(!realKodiAvailable())('a Kodi with SIGPIPE at its default, when 
       'killed with SIGKILL mid-scan leaves Kodi running; restarted, it puts every movie in Kodi exactly once',
       { timeout: 300_000 },
       async () => {
-        service = await startServiceProcess(['--job-lease-seconds', '10']);
+        service = await startServiceProcess('--job-lease-seconds', '10');
         const api = service;
         const library = await api.call<{ id: number }>('POST', '/api/v1/libraries', {
           name: 'Movies',
