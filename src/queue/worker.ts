@@ -1,7 +1,9 @@
 /**
  * `Worker`: runs jobs of several lanes at once in this process — at most one per lane (the database
- * guarantees it) and at most `concurrency` in total. It claims when a change event says there may be
- * work and on a poll timer (which also reaps expired leases), heartbeats while a handler runs, aborts the
+ * guarantees it) and at most `concurrency` handlers in total. It claims when a change event says there may
+ * be work, when a handler returns (its slot is free while the outcome is written) and on a poll timer (which
+ * also reaps expired leases); one claim fills every free slot, and a slot freed while a claim is in flight
+ * starts a claim of its own instead of waiting for it. It heartbeats while a job runs, aborts the
  * handler's signal on cancel or a lost lease, and records the outcome. `stop()` lets running handlers
  * finish for `stopTimeoutMs`, then aborts them and hands their jobs back to the queue.
  * A passing database failure (PostgreSQL restarting, SQLITE_BUSY) never stops it: claims and reaps try
@@ -65,6 +67,8 @@ interface Running {
   released: boolean;
   /** When a heartbeat last confirmed the lease (the claim counts as one). */
   heldAt: number;
+  /** The handler returned: its slot is free, the outcome is being written. */
+  handled: boolean;
 }
 
 /** Outcome writes tried this often, with backoff from 250 ms to 5 s (about 18 s in all), on a database hiccup. */
@@ -80,11 +84,14 @@ export class Worker {
   private readonly running = new Map<number, Running>();
   private started = false;
   private stopping = false;
-  private filling = false;
-  /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
+  /** Handlers running (a job whose outcome is being written no longer holds a slot). */
+  private busySlots = 0;
+  /** Slots that claims in flight were asked to fill. */
+  private claimingSlots = 0;
+  /** Counts fill requests, so a request that arrives during a claim makes it look once more. */
   private fillRequests = 0;
-  /** The fill in progress: stop() waits for it, so a claim in flight is not left behind. */
-  private filled: Promise<void> = Promise.resolve();
+  /** The claims in flight: stop() waits for them, so a claimed job is not left behind. */
+  private readonly claims = new Set<Promise<void>>();
   private pollTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -127,7 +134,7 @@ export class Worker {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.unsubscribe?.();
-    await this.filled;
+    while (this.claims.size > 0) await Promise.all(this.claims);
     const all = () => Promise.all([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -163,7 +170,7 @@ export class Worker {
       return;
     }
     if (change.reason === 'claimed' || change.reason === 'retrying' || change.reason === 'deferred') return;
-    void this.fill();
+    this.fill();
   }
 
   private async tick(): Promise<void> {
@@ -172,40 +179,44 @@ export class Worker {
     } catch (error) {
       this.options.logger?.warn({ err: errorMessage(error) }, 'reaping expired leases failed');
     }
-    await this.fill();
+    this.fill();
   }
 
-  /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
-  private fill(): Promise<void> {
+  /**
+   * Claims for the slots that are free and not already being filled by a claim in flight; every free slot
+   * in one claim (a claim costs about the same for one job as for eight).
+   */
+  private fill(): void {
     this.fillRequests++;
-    if (this.filling) return this.filled;
-    this.filling = true;
-    this.filled = this.fillLoop();
-    return this.filled;
+    const slots = this.concurrency - this.busySlots - this.claimingSlots;
+    if (this.stopping || slots <= 0) return;
+    const claim = this.claim(slots);
+    this.claims.add(claim);
+    void claim.finally(() => this.claims.delete(claim));
   }
 
-  private async fillLoop(): Promise<void> {
+  private async claim(slots: number): Promise<void> {
+    const seen = this.fillRequests;
+    this.claimingSlots += slots;
+    let jobs: Job[];
     try {
-      let seen: number;
-      do {
-        seen = this.fillRequests;
-        while (!this.stopping && this.running.size < this.concurrency) {
-          const job = await this.queue.claim(this.workerId, {
-            lanes: this.options.lanes,
-            leaseMs: this.leaseMs,
-          });
-          if (!job) break;
-          this.run(job);
-        }
-      } while (this.fillRequests !== seen && !this.stopping);
+      jobs = await this.queue.claimMany(this.workerId, {
+        lanes: this.options.lanes,
+        leaseMs: this.leaseMs,
+        limit: slots,
+      });
     } catch (error) {
       this.options.logger?.error(
         { err: errorMessage(error) },
         'claiming a job failed; trying again on the next tick',
       );
+      return;
     } finally {
-      this.filling = false;
+      this.claimingSlots -= slots;
     }
+    for (const job of jobs) this.run(job);
+    // A request during the claim may announce work its statement did not see yet: look once more.
+    if (this.fillRequests !== seen) this.fill();
   }
 
   private run(job: Job): void {
@@ -220,15 +231,25 @@ export class Worker {
       step: (call, answer, durationMs) => this.queue.addStep(job.id, { call, answer, durationMs }),
       addSteps: (steps) => this.queue.addSteps(job.id, steps),
     };
-    const done = this.execute(job, ctx).finally(() => {
+    // Registered before the handler starts: a handler that throws at once frees its slot through it.
+    const run: Running = {
+      job,
+      controller,
+      done: Promise.resolve(),
+      released: false,
+      heldAt: Date.now(),
+      handled: false,
+    };
+    this.running.set(job.id, run);
+    this.busySlots++;
+    run.done = this.execute(run, ctx).finally(() => {
       clearInterval(heartbeat);
       this.running.delete(job.id);
-      if (!this.stopping) void this.fill();
     });
-    this.running.set(job.id, { job, controller, done, released: false, heldAt: Date.now() });
   }
 
-  private async execute(job: Job, ctx: JobContext): Promise<void> {
+  private async execute(run: Running, ctx: JobContext): Promise<void> {
+    const { job } = run;
     const log = this.options.logger;
     let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
     try {
@@ -236,7 +257,8 @@ export class Worker {
     } catch (error) {
       outcome = { ok: false, error };
     }
-    if (this.running.get(job.id)?.released) return;
+    this.freeSlot(run);
+    if (run.released) return;
     try {
       const ended = await this.record(job, outcome);
       if (!ended) log?.warn({ jobId: job.id, lane: job.lane }, 'job outcome dropped: the lease was lost');
@@ -247,6 +269,14 @@ export class Worker {
         'recording the job outcome failed; the lease will expire and it runs again',
       );
     }
+  }
+
+  /** The handler returned: its slot takes another job (of another lane) while the outcome is written. */
+  private freeSlot(run: Running): void {
+    if (run.handled) return;
+    run.handled = true;
+    this.busySlots--;
+    this.fill();
   }
 
   /** Writes the outcome; a passing database failure is tried again with backoff while the lease may hold. */
