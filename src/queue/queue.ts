@@ -223,7 +223,9 @@ export class JobQueue {
     options: { lanes?: readonly number[] | undefined; leaseMs: number; limit: number },
   ): Promise<Job[]> {
     const rows = await claimJobs(this.store, workerId, options);
-    for (const row of rows) await this.publishJob('claimed', row);
+    await this.events.publishAll(
+      rows.map((row) => ({ reason: 'claimed', jobId: row.id, lane: row.lane, batchId: row.batch_id })),
+    );
     return rows.map(toJob);
   }
 

@@ -2,8 +2,9 @@
  * `Worker`: runs jobs of several lanes at once in this process — at most one per lane (the database
  * guarantees it) and at most `concurrency` handlers in total. It claims when a change event says there may
  * be work, when a handler returns (its slot is free while the outcome is written) and on a poll timer (which
- * also reaps expired leases); one claim fills every free slot, and a slot freed while a claim is in flight
- * starts a claim of its own instead of waiting for it. It heartbeats while a job runs, aborts the
+ * also reaps expired leases). One claim at a time fills every free slot: a claim visits every lane, so it
+ * costs about the same for one job as for eight, and slots freed while it runs are filled by the next one.
+ * It heartbeats while a job runs, aborts the
  * handler's signal on cancel or a lost lease, and records the outcome. `stop()` lets running handlers
  * finish for `stopTimeoutMs`, then aborts them and hands their jobs back to the queue.
  * A passing database failure (PostgreSQL restarting, SQLITE_BUSY) never stops it: claims and reaps try
@@ -86,12 +87,11 @@ export class Worker {
   private stopping = false;
   /** Handlers running (a job whose outcome is being written no longer holds a slot). */
   private busySlots = 0;
-  /** Slots that claims in flight were asked to fill. */
-  private claimingSlots = 0;
-  /** Counts fill requests, so a request that arrives during a claim makes it look once more. */
+  /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
   private fillRequests = 0;
-  /** The claims in flight: stop() waits for them, so a claimed job is not left behind. */
-  private readonly claims = new Set<Promise<void>>();
+  private filling = false;
+  /** The last fill: stop() waits for it, so a claimed job is not left behind. */
+  private filled: Promise<void> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -134,7 +134,7 @@ export class Worker {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.unsubscribe?.();
-    while (this.claims.size > 0) await Promise.all(this.claims);
+    await this.filled;
     const all = () => Promise.all([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -182,41 +182,43 @@ export class Worker {
     this.fill();
   }
 
-  /**
-   * Claims for the slots that are free and not already being filled by a claim in flight; every free slot
-   * in one claim (a claim costs about the same for one job as for eight).
-   */
-  private fill(): void {
-    this.fillRequests++;
-    const slots = this.concurrency - this.busySlots - this.claimingSlots;
-    if (this.stopping || slots <= 0) return;
-    const claim = this.claim(slots);
-    this.claims.add(claim);
-    void claim.finally(() => this.claims.delete(claim));
+  private get freeSlots(): number {
+    return this.concurrency - this.busySlots;
   }
 
-  private async claim(slots: number): Promise<void> {
-    const seen = this.fillRequests;
-    this.claimingSlots += slots;
-    let jobs: Job[];
+  /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
+  private fill(): void {
+    this.fillRequests++;
+    if (this.filling || this.stopping || this.freeSlots <= 0) return;
+    this.filling = true;
+    this.filled = this.fillLoop();
+  }
+
+  private async fillLoop(): Promise<void> {
     try {
-      jobs = await this.queue.claimMany(this.workerId, {
-        lanes: this.options.lanes,
-        leaseMs: this.leaseMs,
-        limit: slots,
-      });
+      let seen: number;
+      do {
+        seen = this.fillRequests;
+        while (!this.stopping && this.freeSlots > 0) {
+          const limit = this.freeSlots;
+          const jobs = await this.queue.claimMany(this.workerId, {
+            lanes: this.options.lanes,
+            leaseMs: this.leaseMs,
+            limit,
+          });
+          for (const job of jobs) this.run(job);
+          // Fewer than asked: no other free lane has a due job (or other workers are taking them).
+          if (jobs.length < limit) break;
+        }
+      } while (this.fillRequests !== seen && !this.stopping);
     } catch (error) {
       this.options.logger?.error(
         { err: errorMessage(error) },
         'claiming a job failed; trying again on the next tick',
       );
-      return;
     } finally {
-      this.claimingSlots -= slots;
+      this.filling = false;
     }
-    for (const job of jobs) this.run(job);
-    // A request during the claim may announce work its statement did not see yet: look once more.
-    if (this.fillRequests !== seen) this.fill();
   }
 
   private run(job: Job): void {
