@@ -90,6 +90,11 @@ export class Worker {
   /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
   private fillRequests = 0;
   private filling = false;
+  /**
+   * Whether a slot freed now may find a job: the last claim took all it asked for, or a change came in while
+   * every slot was busy. Otherwise a freed slot waits for the next change (the job's own outcome is one).
+   */
+  private workMayWait = true;
   /** The last fill: stop() waits for it, so a claimed job is not left behind. */
   private filled: Promise<void> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
@@ -189,7 +194,11 @@ export class Worker {
   /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
   private fill(): void {
     this.fillRequests++;
-    if (this.filling || this.stopping || this.freeSlots <= 0) return;
+    if (this.filling || this.stopping) return;
+    if (this.freeSlots <= 0) {
+      this.workMayWait = true;
+      return;
+    }
     this.filling = true;
     this.filled = this.fillLoop();
   }
@@ -199,7 +208,11 @@ export class Worker {
       let seen: number;
       do {
         seen = this.fillRequests;
-        while (!this.stopping && this.freeSlots > 0) {
+        while (!this.stopping) {
+          if (this.freeSlots <= 0) {
+            this.workMayWait = true;
+            break;
+          }
           const limit = this.freeSlots;
           const jobs = await this.queue.claimMany(this.workerId, {
             lanes: this.options.lanes,
@@ -208,10 +221,12 @@ export class Worker {
           });
           for (const job of jobs) this.run(job);
           // Fewer than asked: no other free lane has a due job (or other workers are taking them).
-          if (jobs.length < limit) break;
+          this.workMayWait = jobs.length === limit;
+          if (!this.workMayWait) break;
         }
       } while (this.fillRequests !== seen && !this.stopping);
     } catch (error) {
+      this.workMayWait = true;
       this.options.logger?.error(
         { err: errorMessage(error) },
         'claiming a job failed; trying again on the next tick',
@@ -247,6 +262,8 @@ export class Worker {
     run.done = this.execute(run, ctx).finally(() => {
       clearInterval(heartbeat);
       this.running.delete(job.id);
+      // The lane is free now (a retry or deferral publishes no change a worker acts on).
+      this.fill();
     });
   }
 
@@ -273,12 +290,15 @@ export class Worker {
     }
   }
 
-  /** The handler returned: its slot takes another job (of another lane) while the outcome is written. */
+  /**
+   * The handler returned: its slot takes another job (of another lane) while the outcome is written — when
+   * other lanes may have work waiting; else the outcome's change event fills it.
+   */
   private freeSlot(run: Running): void {
     if (run.handled) return;
     run.handled = true;
     this.busySlots--;
-    this.fill();
+    if (this.workMayWait) this.fill();
   }
 
   /** Writes the outcome; a passing database failure is tried again with backoff while the lease may hold. */
