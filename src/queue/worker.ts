@@ -90,11 +90,6 @@ export class Worker {
   /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
   private fillRequests = 0;
   private filling = false;
-  /**
-   * Whether a slot freed now may find a job: the last claim took all it asked for, or a change came in while
-   * every slot was busy. Otherwise a freed slot waits for the next change (the job's own outcome is one).
-   */
-  private workMayWait = true;
   /** The last fill: stop() waits for it, so a claimed job is not left behind. */
   private filled: Promise<void> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
@@ -194,11 +189,7 @@ export class Worker {
   /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
   private fill(): void {
     this.fillRequests++;
-    if (this.filling || this.stopping) return;
-    if (this.freeSlots <= 0) {
-      this.workMayWait = true;
-      return;
-    }
+    if (this.filling || this.stopping || this.freeSlots <= 0) return;
     this.filling = true;
     this.filled = this.fillLoop();
   }
@@ -208,11 +199,7 @@ export class Worker {
       let seen: number;
       do {
         seen = this.fillRequests;
-        while (!this.stopping) {
-          if (this.freeSlots <= 0) {
-            this.workMayWait = true;
-            break;
-          }
+        while (!this.stopping && this.freeSlots > 0) {
           const limit = this.freeSlots;
           const jobs = await this.queue.claimMany(this.workerId, {
             lanes: this.options.lanes,
@@ -221,12 +208,10 @@ export class Worker {
           });
           for (const job of jobs) this.run(job);
           // Fewer than asked: no other free lane has a due job (or other workers are taking them).
-          this.workMayWait = jobs.length === limit;
-          if (!this.workMayWait) break;
+          if (jobs.length < limit) break;
         }
       } while (this.fillRequests !== seen && !this.stopping);
     } catch (error) {
-      this.workMayWait = true;
       this.options.logger?.error(
         { err: errorMessage(error) },
         'claiming a job failed; trying again on the next tick',
@@ -276,10 +261,18 @@ export class Worker {
     } catch (error) {
       outcome = { ok: false, error };
     }
-    this.freeSlot(run);
-    if (run.released) return;
+    if (run.released) {
+      this.freeSlot(run);
+      return;
+    }
+    const recorded = this.record(job, outcome);
+    // The slot takes another job while the outcome is written, from the next turn of the event loop: the write
+    // has gone out by then, so on SQLite (one connection, in order) the claim already sees this lane free.
+    setImmediate(() => {
+      this.freeSlot(run);
+    });
     try {
-      const ended = await this.record(job, outcome);
+      const ended = await recorded;
       if (!ended) log?.warn({ jobId: job.id, lane: job.lane }, 'job outcome dropped: the lease was lost');
       else log?.debug({ jobId: job.id, lane: job.lane, state: ended.state }, 'job ended');
     } catch (error) {
@@ -290,15 +283,12 @@ export class Worker {
     }
   }
 
-  /**
-   * The handler returned: its slot takes another job (of another lane) while the outcome is written — when
-   * other lanes may have work waiting; else the outcome's change event fills it.
-   */
+  /** The handler returned: its slot takes the next job while the outcome is written. */
   private freeSlot(run: Running): void {
     if (run.handled) return;
     run.handled = true;
     this.busySlots--;
-    if (this.workMayWait) this.fill();
+    this.fill();
   }
 
   /** Writes the outcome; a passing database failure is tried again with backoff while the lease may hold. */
