@@ -1,12 +1,12 @@
 /**
  * `Worker`: runs jobs of several lanes at once in this process — at most one per lane (the database
  * guarantees it) and at most `concurrency` handlers in total. It claims when a change event says there may
- * be work, when a handler returns (its slot is free while the outcome is written) and on a poll timer (which
- * also reaps expired leases). One claim at a time fills every free slot: a claim visits every lane, so it
- * costs about the same for one job as for eight, and slots freed while it runs are filled by the next one.
- * It heartbeats while a job runs, aborts the
- * handler's signal on cancel or a lost lease, and records the outcome. `stop()` lets running handlers
- * finish for `stopTimeoutMs`, then aborts them and hands their jobs back to the queue.
+ * be work, when a slot frees (on PostgreSQL as soon as the handler returns, while the outcome is written) and
+ * on a poll timer (which also reaps expired leases). One claim at a time fills every free slot: a claim visits
+ * every lane, so it costs about the same for one job as for eight, and slots freed while it runs are filled by
+ * the next one. It heartbeats while a job runs, aborts the handler's signal on cancel or a lost lease, and
+ * records the outcome. `stop()` lets running handlers finish for `stopTimeoutMs`, then aborts them and hands
+ * their jobs back to the queue.
  * A passing database failure (PostgreSQL restarting, SQLITE_BUSY) never stops it: claims and reaps try
  * again on the next tick, an outcome is written again with backoff, and a lease whose heartbeats could not
  * reach the database for a whole lease period is taken as lost (another worker may have reaped it).
@@ -68,7 +68,7 @@ interface Running {
   released: boolean;
   /** When a heartbeat last confirmed the lease (the claim counts as one). */
   heldAt: number;
-  /** The handler returned: its slot is free, the outcome is being written. */
+  /** Its slot is free (the handler returned; on SQLite the outcome is written too). */
   handled: boolean;
 }
 
@@ -85,7 +85,7 @@ export class Worker {
   private readonly running = new Map<number, Running>();
   private started = false;
   private stopping = false;
-  /** Handlers running (a job whose outcome is being written no longer holds a slot). */
+  /** Jobs holding a slot (on PostgreSQL a job whose outcome is being written no longer holds one). */
   private busySlots = 0;
   /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
   private fillRequests = 0;
@@ -266,11 +266,10 @@ export class Worker {
       return;
     }
     const recorded = this.record(job, outcome);
-    // The slot takes another job while the outcome is written, from the next turn of the event loop: the write
-    // has gone out by then, so on SQLite (one connection, in order) the claim already sees this lane free.
-    setImmediate(() => {
-      this.freeSlot(run);
-    });
+    // On PostgreSQL the slot takes another job while the outcome is written (the claim runs on another
+    // connection). SQLite writes one statement at a time: there a claim would only queue behind the write, and
+    // after it also sees this lane free.
+    if (this.queue.store.dialect === 'postgres') this.freeSlot(run);
     try {
       const ended = await recorded;
       if (!ended) log?.warn({ jobId: job.id, lane: job.lane }, 'job outcome dropped: the lease was lost');
@@ -281,9 +280,10 @@ export class Worker {
         'recording the job outcome failed; the lease will expire and it runs again',
       );
     }
+    this.freeSlot(run);
   }
 
-  /** The handler returned: its slot takes the next job while the outcome is written. */
+  /** The handler returned (and on SQLite its outcome is written): its slot takes the next job. */
   private freeSlot(run: Running): void {
     if (run.handled) return;
     run.handled = true;
