@@ -5,6 +5,7 @@
  * Writes bench/results/library-listing-real.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KodiClient } from '../../src/kodi/client.js';
@@ -18,7 +19,10 @@ import { percentile, type BenchResult } from '../result.js';
 const MOVIES = 1_000;
 const ROUNDS = 5;
 
+const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
+
 export async function libraryListing(): Promise<BenchResult[]> {
+  const loadStart = load();
   const kodi = await startRealKodi();
   const client = new KodiClient(kodi.endpoint);
   client.start();
@@ -68,8 +72,11 @@ export async function libraryListing(): Promise<BenchResult[]> {
     await mkdir(resultsDir, { recursive: true });
     await writeFile(
       join(resultsDir, 'library-listing-real.json'),
-      JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results }, null, 2) +
-        '\n',
+      JSON.stringify(
+        { measuredAt: new Date().toISOString(), node: process.version, loadStart, loadEnd: load(), results },
+        null,
+        2,
+      ) + '\n',
     );
     return results;
   } finally {
