@@ -1,7 +1,7 @@
 /**
  * Benchmark of the drift report's and the clean dry run's one paged listing of a whole library with each entry's
  * file (`VideoLibrary.GetMovies` with `limits` pages, src/library/library-listing.ts) at 20,000 movies on the
- * simulator. Real Kodi at 1,000 movies is measured by the real-kodi suite's drift scenario set-up (see docs).
+ * simulator. Real Kodi at 1,000 movies: `npm run bench:real-kodi LISTING` (bench/real-kodi/library-listing.ts).
  * Run alone: `npx tsx bench/library-listing.bench.ts` (prints, and writes bench/results/library-listing.json).
  */
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -253,6 +253,7 @@ function rssWithTenThousandQueued(): BenchResult {
 }
 
 export async function run(): Promise<BenchResult[]> {
+  const loadStart = loadavg().map(round);
   const results: BenchResult[] = [];
   results.push(await sqliteEnqueue());
   const postgres = await postgresEnqueue();
@@ -263,7 +264,11 @@ export async function run(): Promise<BenchResult[]> {
   await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
   await writeFile(
     join(import.meta.dirname, 'results', 'queue.json'),
-    JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2) + '\n',
+    JSON.stringify(
+      { measuredAt: new Date().toISOString(), loadStart, loadEnd: loadavg().map(round), results },
+      null,
+      2,
+    ) + '\n',
   );
   return results;
 }

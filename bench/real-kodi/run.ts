@@ -1,8 +1,9 @@
 /**
- * `npm run bench:real-kodi [W1 W2 W3 W4]`: Kodi Sync side by side with the usual approaches on one real Kodi 20.1
- * (issue 17). Not part of `npm run bench` or the test count: it needs the real-Kodi test bed and takes minutes.
- * Writes bench/results/real-kodi.json (merged per workload, so a partial re-run keeps the others) and
- * bench/results/real-kodi.md.
+ * `npm run bench:real-kodi [W1 W2 W3 W4 LISTING]`: Kodi Sync side by side with the usual approaches on one real
+ * Kodi 20.1 (issue 17). Not part of `npm run bench` or the test count: it needs the real-Kodi test bed and takes
+ * minutes. Writes bench/results/real-kodi.json (merged per workload, so a partial re-run keeps the others) and
+ * bench/results/real-kodi.md. LISTING (./library-listing.ts, on a Kodi of its own, after the others) writes
+ * bench/results/library-listing-real.json.
  */
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { copyFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import {
   type Outcome,
 } from './approaches.js';
 import { KodiSocket } from './kodi-socket.js';
+import { libraryListing } from './library-listing.js';
 import { renderMarkdown } from './report.js';
 
 const RESULTS = fileURLToPath(new URL('../results/real-kodi.json', import.meta.url));
@@ -60,6 +62,7 @@ export interface WorkloadResult {
 }
 
 async function main(): Promise<void> {
+  if (!['W1', 'W2', 'W3', 'W4'].some(selected)) return;
   const previous = await readFile(RESULTS, 'utf8')
     .then((text) => JSON.parse(text) as { workloads?: Record<string, WorkloadResult> })
     .catch(() => ({ workloads: {} }));
@@ -429,3 +432,7 @@ async function bulk(
 }
 
 await main();
+if (selected('LISTING')) {
+  for (const result of await libraryListing())
+    console.log(`${result.name}: ${JSON.stringify(result.figures)} ${result.unit} (goal: ${result.goal})`);
+}

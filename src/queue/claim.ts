@@ -1,11 +1,14 @@
 /**
- * Claiming: the best eligible job of a lane with nothing running, in one statement.
+ * Claiming: the best eligible jobs of lanes with nothing running — at most one per lane — in one statement.
  *
  * Per lane the top job is found through the index (lane, priority desc, run_after, id), so a claim stays
- * cheap with many thousands of jobs waiting; across lanes the best of those wins (priority, then age).
- * SQLite runs it inside BEGIN IMMEDIATE (writers are serialised). PostgreSQL locks the chosen row with
- * FOR UPDATE SKIP LOCKED so concurrent claimers take different jobs; two claimers that pick different
- * jobs of the same free lane are stopped by the unique index jobs(lane) WHERE state='running' — the loser
+ * cheap with many thousands of jobs waiting; across lanes the best of those win (priority, then age), up to
+ * `limit` of them: a worker with several free slots fills them with one statement instead of one per slot
+ * (with 500 lanes most of a claim's cost is visiting the lanes, whatever the number of jobs it takes).
+ * SQLite runs it inside BEGIN IMMEDIATE (writers are serialised). PostgreSQL locks the chosen rows with
+ * FOR UPDATE SKIP LOCKED so concurrent claimers take different jobs (a lane whose top job another claimer
+ * holds is skipped, not served with its second job); two claimers that pick different jobs of the same free
+ * lane (their snapshots differ) are stopped by the unique index jobs(lane) WHERE state='running' — the loser
  * gets a unique violation and simply tries again, now seeing the lane busy.
  */
 import { sql, type Selectable } from 'kysely';
@@ -17,9 +20,44 @@ export interface ClaimOptions {
   /** Only these lanes (player group ids); all lanes when absent. */
   lanes?: readonly number[] | undefined;
   leaseMs: number;
+  /** At most this many jobs, each of another lane (default 1). */
+  limit?: number | undefined;
 }
 
 const MAX_CONTENDED_TRIES = 5;
+
+/** The ids of the jobs to claim. Both forms pick each free lane's top due job, then the best `limit` of those. */
+function pickStatement(dialect: Store['dialect'], options: ClaimOptions, now: number, limit: number) {
+  const laneFilter = options.lanes ? sql`and g.id in (${sql.join(options.lanes)})` : sql``;
+  if (dialect === 'postgres') {
+    // A lateral join visits each lane once, and `not in` hashes the running lanes once; the form below made
+    // PostgreSQL look each lane's top job up three times and hash every waiting job (7.7 → 1.7 ms, 500 lanes).
+    return sql`
+      select j.id from player_groups g
+      cross join lateral (
+        select w.id, w.priority, w.run_after from jobs w
+        where w.lane = g.id and w.state in ('queued', 'deferred') and w.run_after <= ${now}
+        order by w.priority desc, w.run_after, w.id limit 1) top
+      join jobs j on j.id = top.id
+      where j.state in ('queued', 'deferred')
+        and g.id not in (select r.lane from jobs r where r.state = 'running') ${laneFilter}
+      order by top.priority desc, top.run_after, top.id
+      limit ${limit} for update of j skip locked`;
+  }
+  // SQLite has no LATERAL; its planner runs the correlated subquery once per lane. The unary + keeps it from
+  // reading every waiting job through the state index to match a handful of ids (0.53 → 0.06 ms with 10,000
+  // jobs waiting): the ids are looked up by rowid.
+  return sql`
+    select j.id from jobs j
+    where +j.state in ('queued', 'deferred') and j.id in (
+      select (select w.id from jobs w
+              where w.lane = g.id and w.state in ('queued', 'deferred') and w.run_after <= ${now}
+              order by w.priority desc, w.run_after, w.id limit 1)
+      from player_groups g
+      where not exists (select 1 from jobs r where r.lane = g.id and r.state = 'running') ${laneFilter})
+    order by j.priority desc, j.run_after, j.id
+    limit ${limit}`;
+}
 
 function claimStatement(
   db: Tx,
@@ -28,32 +66,29 @@ function claimStatement(
   options: ClaimOptions,
   now: number,
 ) {
-  const laneFilter = options.lanes ? sql`and g.id in (${sql.join(options.lanes)})` : sql``;
-  const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
-  const pick = sql`
-    select j.id from jobs j
-    where j.state in ('queued', 'deferred') and j.id in (
-      select (select w.id from jobs w
-              where w.lane = g.id and w.state in ('queued', 'deferred') and w.run_after <= ${now}
-              order by w.priority desc, w.run_after, w.id limit 1)
-      from player_groups g
-      where not exists (select 1 from jobs r where r.lane = g.id and r.state = 'running') ${laneFilter})
-    order by j.priority desc, j.run_after, j.id
-    limit 1 ${lock}`;
+  const limit = Math.max(1, Math.floor(options.limit ?? 1));
+  // On SQLite the + (as in pickStatement) has the picked ids looked up by rowid; PostgreSQL has no unary + on text.
+  const waiting =
+    dialect === 'sqlite' ? sql`+state in ('queued', 'deferred')` : sql`state in ('queued', 'deferred')`;
   return sql<Selectable<JobsTable>>`
     update jobs set state = 'running', lease_owner = ${workerId}, lease_expires_at = ${now + options.leaseMs},
       attempts = attempts + 1, started_at = ${now}, updated_at = ${now}
-    where state in ('queued', 'deferred') and id = (${pick})
+    where id in (${pickStatement(dialect, options, now, limit)}) and ${waiting}
     returning *`.execute(db);
 }
 
-/** Claims one job for `workerId`, or returns undefined when no lane has an eligible job. */
-export async function claimJob(
+/** Best first: the order the claim chose them in (RETURNING keeps no order). */
+function byRank(a: Selectable<JobsTable>, b: Selectable<JobsTable>): number {
+  return b.priority - a.priority || a.run_after - b.run_after || a.id - b.id;
+}
+
+/** Claims up to `options.limit` jobs (one per lane) for `workerId`, best first; empty when none is eligible. */
+export async function claimJobs(
   store: Store,
   workerId: string,
   options: ClaimOptions,
-): Promise<Selectable<JobsTable> | undefined> {
-  if (options.lanes?.length === 0) return undefined;
+): Promise<Selectable<JobsTable>[]> {
+  if (options.lanes?.length === 0) return [];
   for (let attempt = 1; ; attempt++) {
     const now = Date.now();
     try {
@@ -63,7 +98,7 @@ export async function claimJob(
               claimStatement(tx, 'sqlite', workerId, options, now),
             )
           : await claimStatement(store.db, 'postgres', workerId, options, now);
-      return result.rows[0];
+      return result.rows.sort(byRank);
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= MAX_CONTENDED_TRIES) throw error;
     }

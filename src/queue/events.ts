@@ -38,10 +38,19 @@ export class QueueEvents {
    * claim and outcome. Never throws.
    */
   publish(change: QueueChange): Promise<void> {
-    this.deliver(change);
-    if (this.store.dialect === 'postgres' && !this.closed) {
-      const payload = JSON.stringify({ ...change, origin: this.origin });
-      sql`select pg_notify(${NOTIFY_CHANNEL}, ${payload})`.execute(this.store.db).catch((error: unknown) => {
+    return this.publishAll([change]);
+  }
+
+  /** Several changes at once: delivered in order, and on PostgreSQL sent in one statement (one NOTIFY each). */
+  publishAll(changes: readonly QueueChange[]): Promise<void> {
+    for (const change of changes) this.deliver(change);
+    if (this.store.dialect === 'postgres' && !this.closed && changes.length > 0) {
+      const payloads = changes.map((change) => JSON.stringify({ ...change, origin: this.origin }));
+      const send =
+        payloads.length === 1
+          ? sql`select pg_notify(${NOTIFY_CHANNEL}, ${payloads[0]})`
+          : sql`select pg_notify(${NOTIFY_CHANNEL}, p) from unnest(cast(${payloads} as text[])) with ordinality as t(p, n) order by n`;
+      send.execute(this.store.db).catch((error: unknown) => {
         this.logger?.warn({ err: (error as Error).message }, 'queue change notification not sent');
       });
     }

@@ -13,8 +13,8 @@
  *
  * The rules
  * 1. One running job per lane, enforced by the unique index jobs(lane) WHERE state='running'.
- * 2. A claim takes the best due job among lanes with nothing running, in one transaction (claim.ts),
- *    and sets a lease. A worker heartbeats; a job whose lease expired is returned to `queued` by the
+ * 2. A claim takes the best due jobs among lanes with nothing running — one per lane, as many as the worker
+ *    has free slots — in one statement (claim.ts), and sets their leases. A worker heartbeats; a job whose lease expired is returned to `queued` by the
  *    reaper (any worker's poll tick), so a killed worker loses nothing. The price is at-least-once
  *    execution: a handler cut off by a crash runs again — handlers must be idempotent (DESIGN.md §2.2:
  *    jobs reconcile desired state, so they are). Completion is exactly once: every outcome write

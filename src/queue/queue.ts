@@ -22,7 +22,7 @@ import {
   type RetentionPolicy,
 } from './admin.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { claimJob, reapExpired } from './claim.js';
+import { claimJobs, reapExpired } from './claim.js';
 import {
   checkInput,
   checkReferences,
@@ -211,10 +211,22 @@ export class JobQueue {
     workerId: string,
     options: { lanes?: readonly number[] | undefined; leaseMs: number },
   ): Promise<Job | undefined> {
-    const row = await claimJob(this.store, workerId, options);
-    if (!row) return undefined;
-    await this.publishJob('claimed', row);
-    return toJob(row);
+    return (await this.claimMany(workerId, { ...options, limit: 1 }))[0];
+  }
+
+  /**
+   * Up to `limit` eligible jobs, each of another free lane, now running under `workerId`'s lease — in one
+   * statement; best first, empty when none.
+   */
+  async claimMany(
+    workerId: string,
+    options: { lanes?: readonly number[] | undefined; leaseMs: number; limit: number },
+  ): Promise<Job[]> {
+    const rows = await claimJobs(this.store, workerId, options);
+    await this.events.publishAll(
+      rows.map((row) => ({ reason: 'claimed', jobId: row.id, lane: row.lane, batchId: row.batch_id })),
+    );
+    return rows.map(toJob);
   }
 
   heartbeat(

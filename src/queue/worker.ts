@@ -1,9 +1,12 @@
 /**
  * `Worker`: runs jobs of several lanes at once in this process — at most one per lane (the database
- * guarantees it) and at most `concurrency` in total. It claims when a change event says there may be
- * work and on a poll timer (which also reaps expired leases), heartbeats while a handler runs, aborts the
- * handler's signal on cancel or a lost lease, and records the outcome. `stop()` lets running handlers
- * finish for `stopTimeoutMs`, then aborts them and hands their jobs back to the queue.
+ * guarantees it) and at most `concurrency` handlers in total. It claims when a change event says there may
+ * be work, when a slot frees (on PostgreSQL as soon as the handler returns, while the outcome is written) and
+ * on a poll timer (which also reaps expired leases). One claim at a time fills every free slot: a claim visits
+ * every lane, so it costs about the same for one job as for eight, and slots freed while it runs are filled by
+ * the next one. It heartbeats while a job runs, aborts the handler's signal on cancel or a lost lease, and
+ * records the outcome. `stop()` lets running handlers finish for `stopTimeoutMs`, then aborts them and hands
+ * their jobs back to the queue.
  * A passing database failure (PostgreSQL restarting, SQLITE_BUSY) never stops it: claims and reaps try
  * again on the next tick, an outcome is written again with backoff, and a lease whose heartbeats could not
  * reach the database for a whole lease period is taken as lost (another worker may have reaped it).
@@ -65,6 +68,8 @@ interface Running {
   released: boolean;
   /** When a heartbeat last confirmed the lease (the claim counts as one). */
   heldAt: number;
+  /** Its slot is free (the handler returned; on SQLite the outcome is written too). */
+  handled: boolean;
 }
 
 /** Outcome writes tried this often, with backoff from 250 ms to 5 s (about 18 s in all), on a database hiccup. */
@@ -80,10 +85,12 @@ export class Worker {
   private readonly running = new Map<number, Running>();
   private started = false;
   private stopping = false;
-  private filling = false;
+  /** Jobs holding a slot (on PostgreSQL a job whose outcome is being written no longer holds one). */
+  private busySlots = 0;
   /** Counts fill requests, so a request that arrives during a fill makes it look once more. */
   private fillRequests = 0;
-  /** The fill in progress: stop() waits for it, so a claim in flight is not left behind. */
+  private filling = false;
+  /** The last fill: stop() waits for it, so a claimed job is not left behind. */
   private filled: Promise<void> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -163,7 +170,7 @@ export class Worker {
       return;
     }
     if (change.reason === 'claimed' || change.reason === 'retrying' || change.reason === 'deferred') return;
-    void this.fill();
+    this.fill();
   }
 
   private async tick(): Promise<void> {
@@ -172,16 +179,19 @@ export class Worker {
     } catch (error) {
       this.options.logger?.warn({ err: errorMessage(error) }, 'reaping expired leases failed');
     }
-    await this.fill();
+    this.fill();
+  }
+
+  private get freeSlots(): number {
+    return this.concurrency - this.busySlots;
   }
 
   /** Claims until every slot is busy or nothing is eligible. One fill at a time; calls during it rerun it. */
-  private fill(): Promise<void> {
+  private fill(): void {
     this.fillRequests++;
-    if (this.filling) return this.filled;
+    if (this.filling || this.stopping || this.freeSlots <= 0) return;
     this.filling = true;
     this.filled = this.fillLoop();
-    return this.filled;
   }
 
   private async fillLoop(): Promise<void> {
@@ -189,13 +199,16 @@ export class Worker {
       let seen: number;
       do {
         seen = this.fillRequests;
-        while (!this.stopping && this.running.size < this.concurrency) {
-          const job = await this.queue.claim(this.workerId, {
+        while (!this.stopping && this.freeSlots > 0) {
+          const limit = this.freeSlots;
+          const jobs = await this.queue.claimMany(this.workerId, {
             lanes: this.options.lanes,
             leaseMs: this.leaseMs,
+            limit,
           });
-          if (!job) break;
-          this.run(job);
+          for (const job of jobs) this.run(job);
+          // Fewer than asked: no other free lane has a due job (or other workers are taking them).
+          if (jobs.length < limit) break;
         }
       } while (this.fillRequests !== seen && !this.stopping);
     } catch (error) {
@@ -220,15 +233,27 @@ export class Worker {
       step: (call, answer, durationMs) => this.queue.addStep(job.id, { call, answer, durationMs }),
       addSteps: (steps) => this.queue.addSteps(job.id, steps),
     };
-    const done = this.execute(job, ctx).finally(() => {
+    // Registered before the handler starts: a handler that throws at once frees its slot through it.
+    const run: Running = {
+      job,
+      controller,
+      done: Promise.resolve(),
+      released: false,
+      heldAt: Date.now(),
+      handled: false,
+    };
+    this.running.set(job.id, run);
+    this.busySlots++;
+    run.done = this.execute(run, ctx).finally(() => {
       clearInterval(heartbeat);
       this.running.delete(job.id);
-      if (!this.stopping) void this.fill();
+      // The lane is free now (a retry or deferral publishes no change a worker acts on).
+      this.fill();
     });
-    this.running.set(job.id, { job, controller, done, released: false, heldAt: Date.now() });
   }
 
-  private async execute(job: Job, ctx: JobContext): Promise<void> {
+  private async execute(run: Running, ctx: JobContext): Promise<void> {
+    const { job } = run;
     const log = this.options.logger;
     let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
     try {
@@ -236,9 +261,17 @@ export class Worker {
     } catch (error) {
       outcome = { ok: false, error };
     }
-    if (this.running.get(job.id)?.released) return;
+    if (run.released) {
+      this.freeSlot(run);
+      return;
+    }
+    const recorded = this.record(job, outcome);
+    // On PostgreSQL the slot takes another job while the outcome is written (the claim runs on another
+    // connection). SQLite writes one statement at a time: there a claim would only queue behind the write, and
+    // after it also sees this lane free.
+    if (this.queue.store.dialect === 'postgres') this.freeSlot(run);
     try {
-      const ended = await this.record(job, outcome);
+      const ended = await recorded;
       if (!ended) log?.warn({ jobId: job.id, lane: job.lane }, 'job outcome dropped: the lease was lost');
       else log?.debug({ jobId: job.id, lane: job.lane, state: ended.state }, 'job ended');
     } catch (error) {
@@ -247,6 +280,15 @@ export class Worker {
         'recording the job outcome failed; the lease will expire and it runs again',
       );
     }
+    this.freeSlot(run);
+  }
+
+  /** The handler returned (and on SQLite its outcome is written): its slot takes the next job. */
+  private freeSlot(run: Running): void {
+    if (run.handled) return;
+    run.handled = true;
+    this.busySlots--;
+    this.fill();
   }
 
   /** Writes the outcome; a passing database failure is tried again with backoff while the lease may hold. */

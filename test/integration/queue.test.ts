@@ -68,6 +68,31 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
     expect((await q.claim('w1', { lanes: [a], leaseMs: 10_000 }))?.id).toBe(low.id);
   });
 
+  it('fills several slots in one claim: the best job of each free lane, best first, never two of one lane', async () => {
+    const q = queue();
+    const [a, b, c, busy] = [await newLane(), await newLane(), await newLane(), await newLane()];
+    const lanes = [a, b, c, busy];
+    const aOld = await q.enqueue({ lane: a, kind: 'sync', payload: { path: '/a1' } });
+    await q.enqueue({ lane: a, kind: 'sync', payload: { path: '/a2' } });
+    const bUrgent = await q.enqueue({ lane: b, kind: 'sync', payload: { path: '/b' }, priority: 5 });
+    const cNext = await q.enqueue({ lane: c, kind: 'sync', payload: { path: '/c' } });
+    const running = await q.enqueue({ lane: busy, kind: 'sync', payload: { path: '/busy1' } });
+    await q.enqueue({ lane: busy, kind: 'sync', payload: { path: '/busy2' } });
+    expect((await q.claim('w0', { lanes: [busy], leaseMs: 10_000 }))?.id).toBe(running.id);
+
+    const claimed = await q.claimMany('w1', { lanes, leaseMs: 10_000, limit: 8 });
+    expect(claimed.map((job) => job.id)).toEqual([bUrgent.id, aOld.id, cNext.id]);
+    expect(claimed.every((job) => job.state === 'running' && job.attempts === 1)).toBe(true);
+    // Every free lane is taken now; the busy lane's second job waits for its first.
+    expect(await q.claimMany('w2', { lanes, leaseMs: 10_000, limit: 8 })).toEqual([]);
+
+    await q.succeed(aOld.id, 'w1', null);
+    await q.succeed(running.id, 'w0', null);
+    const next = await q.claimMany('w2', { lanes, leaseMs: 10_000, limit: 1 });
+    expect(next).toHaveLength(1);
+    expect([a, busy]).toContain(next[0]?.lane);
+  });
+
   it('coalesces a new job for the same item and lane into the waiting one, and queues behind a running one', async () => {
     const q = queue();
     const lane = await newLane();
@@ -571,6 +596,16 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
       await until(() => seen.some((c) => c.reason === 'resync'), 10_000);
       const next = await queue().enqueue({ lane, kind: 'sync', payload: { path: '/n2' } });
       await until(() => seen.some((c) => c.jobId === next.id), 5_000);
+      // One claim of several jobs tells the other process about each of them.
+      const lanes = [await newLane(), await newLane(), await newLane()];
+      for (const [n, l] of lanes.entries())
+        await queue().enqueue({ lane: l, kind: 'sync', payload: { path: `/many${n}` } });
+      const claimed = await queue().claimMany('w', { lanes, leaseMs: 10_000, limit: 3 });
+      expect(claimed).toHaveLength(3);
+      await until(
+        () => claimed.every((job) => seen.some((c) => c.jobId === job.id && c.reason === 'claimed')),
+        5_000,
+      );
     } finally {
       await other.close();
       await otherStore.close();

@@ -1,24 +1,28 @@
 /**
- * The same whole-library paged listing as library-listing.bench.ts, against real headless Kodi 20.1 with 1,000
- * movies scanned in (skipped where real Kodi is not installed). Also measures the clean's dry run there (one
- * `Files.GetDirectory` per movie folder). Writes bench/results/library-listing-real.json.
+ * The LISTING workload of `npm run bench:real-kodi`: the same whole-library paged listing as
+ * bench/library-listing.bench.ts, against a real headless Kodi 20.1 of its own with 1,000 movies scanned in.
+ * Also measures the clean's dry run there (one `Files.GetDirectory` per movie folder).
+ * Writes bench/results/library-listing-real.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KodiClient } from '../src/kodi/client.js';
-import { cleanDryRun } from '../src/library/dry-run.js';
-import { listLibrary } from '../src/library/library-listing.js';
-import { StepRecorder } from '../src/sync/steps.js';
-import { writeMovieFolder } from '../test/fixtures/media.js';
-import { realKodiAvailable, startRealKodi } from '../test/fixtures/real-kodi.js';
-import { percentile, type BenchResult } from './result.js';
+import { KodiClient } from '../../src/kodi/client.js';
+import { cleanDryRun } from '../../src/library/dry-run.js';
+import { listLibrary } from '../../src/library/library-listing.js';
+import { StepRecorder } from '../../src/sync/steps.js';
+import { writeMovieFolder } from '../../test/fixtures/media.js';
+import { startRealKodi } from '../../test/fixtures/real-kodi.js';
+import { percentile, type BenchResult } from '../result.js';
 
 const MOVIES = 1_000;
 const ROUNDS = 5;
 
-export async function run(): Promise<BenchResult[]> {
-  if (!realKodiAvailable()) return [];
+const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
+
+export async function libraryListing(): Promise<BenchResult[]> {
+  const loadStart = load();
   const kodi = await startRealKodi();
   const client = new KodiClient(kodi.endpoint);
   client.start();
@@ -64,22 +68,19 @@ export async function run(): Promise<BenchResult[]> {
         met: percentile(dryRun, 50) <= 60_000,
       },
     ];
-    const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+    const resultsDir = fileURLToPath(new URL('../results', import.meta.url));
     await mkdir(resultsDir, { recursive: true });
     await writeFile(
       join(resultsDir, 'library-listing-real.json'),
-      JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results }, null, 2) +
-        '\n',
+      JSON.stringify(
+        { measuredAt: new Date().toISOString(), node: process.version, loadStart, loadEnd: load(), results },
+        null,
+        2,
+      ) + '\n',
     );
     return results;
   } finally {
     await client.close();
     await kodi.stop();
-  }
-}
-
-if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  for (const result of await run()) {
-    console.log(`${result.name}: ${JSON.stringify(result.figures)} ${result.unit} (goal: ${result.goal})`);
   }
 }
