@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: `fast` (unit + integration against the simulator and the local databases) runs files
+// Five projects: `fast` (unit + integration against the simulator and the local databases) runs files
 // in parallel; `db-restart` restarts the local PostgreSQL, so it runs alone after `fast`; `real-kodi`
 // drives real headless Kodi instances, which each eat a CPU core, so its files run one at a time;
 // `browser` drives Debian's Chromium through the web UI, one file at a time too.
@@ -38,6 +38,18 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // The soak: an accelerated hour of events and faults against the service process, alone (≤ 8 min).
+        test: {
+          name: 'soak',
+          include: ['test/soak/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          sequence: { groupOrder: 4 },
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,0 +1,106 @@
+/**
+ * The soak's service: the real `kodi-sync serve` as its own process (tsx, SQLite in a temp data folder), so its
+ * resident memory and open file descriptors can be read from /proc like an operator would, and a small JSON client.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SoakService {
+  pid: number;
+  url: string;
+  apiKey: string;
+  /** Holds the database and the log (logs/); kept when `stop(true)`. */
+  dataDir: string;
+  /** A JSON call with the API key; throws on any status other than 2xx. */
+  call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Resident memory (VmRSS) in KiB and the number of open file descriptors of the service process. */
+  sample(): Promise<{ rssKb: number; fds: number }>;
+  exited(): boolean;
+  stop(keepData?: boolean): Promise<void>;
+}
+
+const API_KEY = 'soak-test-key-0123456789abcdef0123';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+export async function startSoakService(): Promise<SoakService> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kodi-sync-soak-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--bind-address',
+      '127.0.0.1',
+      '--api-key',
+      API_KEY,
+      '--demo',
+      'off',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const base = `http://127.0.0.1:${String(port)}`;
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null) throw new Error(`serve exited with ${String(child.exitCode)}: ${stderr}`);
+    if ((await fetch(`${base}/ping`).catch(() => undefined))?.ok === true) break;
+    if (i > 600) throw new Error(`serve did not answer /ping in 60 s: ${stderr}`);
+    await sleep(100);
+  }
+  const pid = child.pid ?? 0;
+  return {
+    pid,
+    url: base,
+    apiKey: API_KEY,
+    dataDir,
+    call: async <T>(method: string, path: string, body?: unknown) => {
+      const response = await fetch(base + path, {
+        method,
+        headers: {
+          'x-api-key': API_KEY,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path}: ${String(response.status)} ${text}`);
+      return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    },
+    sample: async () => {
+      const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
+      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+      const fds = (await readdir(`/proc/${String(pid)}/fd`)).length;
+      return { rssKb, fds };
+    },
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    stop: async (keepData = false) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
