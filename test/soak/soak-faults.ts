@@ -60,10 +60,15 @@ export class FaultInjector {
     return Math.round(min + this.random() * (max - min));
   }
 
+  /** A method, not a property read: `running` changes while a loop awaits (TypeScript would narrow a read). */
+  private stopping(): boolean {
+    return !this.running;
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       await sleep(this.between(this.gapMs.min, this.gapMs.max));
-      if (!this.running) return;
+      if (this.stopping()) return;
       const sim = this.kodis[Math.floor(this.random() * this.kodis.length)] as KodiSimulator;
       const kind = KINDS[Math.floor(this.random() * KINDS.length)] as FaultKind;
       if (this.busy.has(sim)) continue;

@@ -1,12 +1,16 @@
 /**
  * The soak's service: the real `kodi-sync serve` as its own process (tsx, SQLite in a temp data folder), so its
  * resident memory and open file descriptors can be read from /proc like an operator would, and a small JSON client.
+ * It runs with the inspector on a loopback port so that each sample can follow a full garbage collection
+ * (HeapProfiler.collectGarbage): V8 lets garbage pile up for minutes, and RSS taken at a random point of that
+ * sawtooth says little about what the service keeps.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 
 export interface SoakService {
   pid: number;
@@ -14,9 +18,13 @@ export interface SoakService {
   apiKey: string;
   /** Holds the database and the log (logs/); kept when `stop(true)`. */
   dataDir: string;
-  /** A JSON call with the API key; throws on any status other than 2xx. */
+  /** A JSON call with the API key; throws on any status other than 2xx. The caller names the answer's type. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the answer's type is the caller's
   call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
-  /** Resident memory (VmRSS) in KiB and the number of open file descriptors of the service process. */
+  /**
+   * Resident memory (VmRSS) in KiB and the number of open file descriptors of the service process, after a full
+   * garbage collection.
+   */
   sample(): Promise<{ rssKb: number; fds: number }>;
   exited(): boolean;
   stop(keepData?: boolean): Promise<void>;
@@ -40,6 +48,7 @@ export async function startSoakService(): Promise<SoakService> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      '--inspect=127.0.0.1:0',
       '--import',
       'tsx',
       'src/cli/main.ts',
@@ -58,8 +67,10 @@ export async function startSoakService(): Promise<SoakService> {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
+  let inspectorUrl: string | undefined;
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
+    inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
   });
   const base = `http://127.0.0.1:${String(port)}`;
   for (let i = 0; ; i += 1) {
@@ -69,11 +80,30 @@ export async function startSoakService(): Promise<SoakService> {
     await sleep(100);
   }
   const pid = child.pid ?? 0;
+  if (inspectorUrl === undefined) throw new Error(`serve printed no inspector address: ${stderr}`);
+  const inspector = new WebSocket(inspectorUrl);
+  await new Promise((resolve, reject) => {
+    inspector.once('open', resolve);
+    inspector.once('error', reject);
+  });
+  let calls = 0;
+  const collectGarbage = (): Promise<void> =>
+    new Promise((resolve) => {
+      const id = ++calls;
+      const onMessage = (data: WebSocket.RawData) => {
+        if ((JSON.parse((data as Buffer).toString('utf8')) as { id?: number }).id !== id) return;
+        inspector.off('message', onMessage);
+        resolve();
+      };
+      inspector.on('message', onMessage);
+      inspector.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
+    });
   return {
     pid,
     url: base,
     apiKey: API_KEY,
     dataDir,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- as declared above
     call: async <T>(method: string, path: string, body?: unknown) => {
       const response = await fetch(base + path, {
         method,
@@ -88,6 +118,7 @@ export async function startSoakService(): Promise<SoakService> {
       return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
     },
     sample: async () => {
+      await collectGarbage();
       const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
       const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
       const fds = (await readdir(`/proc/${String(pid)}/fd`)).length;
@@ -95,6 +126,8 @@ export async function startSoakService(): Promise<SoakService> {
     },
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async (keepData = false) => {
+      // Node waits for a connected inspector client before it exits.
+      inspector.close();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
