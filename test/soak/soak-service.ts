@@ -12,6 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 
+export interface ServiceSample {
+  rssKb: number;
+  /** The anonymous part of RSS (heap, native allocations), without mapped files such as SQLite's. */
+  rssAnonKb: number;
+  /** V8's heap in use after the collection. */
+  heapUsedKb: number;
+  fds: number;
+}
+
 export interface SoakService {
   pid: number;
   url: string;
@@ -25,7 +34,7 @@ export interface SoakService {
    * Resident memory (VmRSS) in KiB and the number of open file descriptors of the service process, after a full
    * garbage collection.
    */
-  sample(): Promise<{ rssKb: number; fds: number }>;
+  sample(): Promise<ServiceSample>;
   exited(): boolean;
   stop(keepData?: boolean): Promise<void>;
 }
@@ -87,16 +96,17 @@ export async function startSoakService(): Promise<SoakService> {
     inspector.once('error', reject);
   });
   let calls = 0;
-  const collectGarbage = (): Promise<void> =>
+  const inspect = (method: string): Promise<Record<string, unknown>> =>
     new Promise((resolve) => {
       const id = ++calls;
       const onMessage = (data: WebSocket.RawData) => {
-        if ((JSON.parse((data as Buffer).toString('utf8')) as { id?: number }).id !== id) return;
+        const message = JSON.parse((data as Buffer).toString('utf8')) as { id?: number; result?: object };
+        if (message.id !== id) return;
         inspector.off('message', onMessage);
-        resolve();
+        resolve({ ...message.result });
       };
       inspector.on('message', onMessage);
-      inspector.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
+      inspector.send(JSON.stringify({ id, method }));
     });
   return {
     pid,
@@ -118,11 +128,17 @@ export async function startSoakService(): Promise<SoakService> {
       return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
     },
     sample: async () => {
-      await collectGarbage();
+      await inspect('HeapProfiler.collectGarbage');
+      const heap = await inspect('Runtime.getHeapUsage');
       const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
-      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
       const fds = (await readdir(`/proc/${String(pid)}/fd`)).length;
-      return { rssKb, fds };
+      return {
+        rssKb: kb('VmRSS'),
+        rssAnonKb: kb('RssAnon'),
+        heapUsedKb: Math.round(Number(heap.usedSize) / 1024),
+        fds,
+      };
     },
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async (keepData = false) => {
