@@ -210,6 +210,19 @@ async function jobCounts(s: SoakService): Promise<Record<string, number>> {
   return counts;
 }
 
+/** Failure messages without their paths and addresses, counted: what the faults did to the jobs. */
+function reasons(jobs: JobRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const job of jobs) {
+    const reason = (job.lastError ?? '')
+      .replace(/"[^"]*"/g, '"…"')
+      .replace(/ \(127\.0\.0\.1:\d+\)/g, '')
+      .slice(0, 140);
+    counts[reason] = (counts[reason] ?? 0) + 1;
+  }
+  return counts;
+}
+
 type Measure = 'rssMb' | 'heapUsedMb' | 'fds';
 
 /** The values of `key` over the samples of minutes [from, to), ascending. */
@@ -334,6 +347,7 @@ it(
       faults: faults.counts,
       jobs: await jobCounts(s),
       failedThenRetried: failed.length,
+      failedBecause: reasons(failed),
       differences: libraries.map((kodi) => ({
         name: kodi.name,
         movies: kodi.movies.length,
