@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { buildApi } from './api/app.js';
 import { API_KEY_FILE, ensureApiKey } from './api/api-key.js';
 import { createMetrics } from './api/metrics.js';
+import { endSessionsOfAnotherKey } from './api/session.js';
 import type { Config } from './config/load.js';
 import { createServiceLogger } from './config/logging.js';
 import { maskedConfig } from './config/mask.js';
@@ -29,6 +30,7 @@ import {
   listPlayersWithSecrets,
   openStore,
   pruneActivity,
+  type Store,
 } from './store/index.js';
 import { scheduleBackups } from './store/backup.js';
 import { allJobKinds, createJobHandler } from './library/jobs.js';
@@ -36,6 +38,7 @@ import { createLibraryOperations } from './library/operations.js';
 import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
 import { TaskScheduler } from './library/scheduler.js';
 import { createSyncJobHandler } from './sync/handler.js';
+import { startConnectionKeeper } from './kodi/connection-keeper.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';
 import { registerUi } from './ui/index.js';
@@ -58,6 +61,8 @@ export interface RunningService {
   generatedKeyFile: string | undefined;
   /** The API key in clear when known to this process (see api-key.ts). */
   apiKey: string | undefined;
+  /** The open database, for callers in the same process (tests, tools). */
+  store: Store;
   logger: Logger;
   logFile: string;
   /** Demo mode tells the status endpoint whether it runs. */
@@ -94,6 +99,7 @@ export async function startService(
     cleanups.push(() => store.close());
     if (store.dialect === 'sqlite') cleanups.push(writePidFile(config.dataDir));
     const key = await ensureApiKey(store.db, config.dataDir, config.apiKey);
+    await endSessionsOfAnotherKey(store.db, key.sha256);
     secrets.add(key.key);
     const keyFile = join(config.dataDir, API_KEY_FILE);
     if (key.generated) logger.info({ file: keyFile }, 'API key generated on first start');
@@ -138,8 +144,13 @@ export async function startService(
     cleanups.push(() => {
       reconnectDrift.stop();
     });
+    // Holds the Kodi WebSockets' TCP side in a child process, so that even a killed service never takes down a
+    // Kodi whose SIGPIPE is at its default (DESIGN §2.9). Stopped after the pool has closed every WebSocket.
+    const keeper = startConnectionKeeper(logger);
+    cleanups.push(() => keeper.stop());
     const pool = new KodiPool({
       logger,
+      clientOptions: { connectSocket: keeper.connect },
       onWake: (groupId, reason) => {
         if (reason === 'kodi-online') reconnectDrift.kodiOnline(groupId);
         void queue.wake(groupId, reason).catch((error: unknown) => {
@@ -298,6 +309,7 @@ export async function startService(
       urls,
       generatedKeyFile: key.generated ? keyFile : undefined,
       apiKey: key.key,
+      store,
       logger,
       logFile: log.file,
       setDemoStatus: (status) => {

@@ -15,6 +15,8 @@ export const API_KEY_SETTING = 'api_key_sha256';
 
 export interface ApiKeyState {
   check: ApiKeyCheck;
+  /** The key's SHA-256 (hex): what the settings table and the UI sessions know it by. */
+  sha256: string;
   /** The key in clear, when known to this process (configured, generated now, or read from api-key.txt). */
   key: string | undefined;
   /** True when this start generated the key (print it once). */
@@ -27,12 +29,14 @@ export async function ensureApiKey(
   configured?: string,
 ): Promise<ApiKeyState> {
   if (configured !== undefined) {
-    return { check: apiKeyCheckFromHash(sha256Hex(configured)), key: configured, generated: false };
+    const sha256 = sha256Hex(configured);
+    return { check: apiKeyCheckFromHash(sha256), sha256, key: configured, generated: false };
   }
   const stored = await getSetting(db, API_KEY_SETTING);
   if (stored !== undefined)
     return {
       check: apiKeyCheckFromHash(stored),
+      sha256: stored,
       key: readKeyFileMatching(dataDir, stored),
       generated: false,
     };
@@ -43,12 +47,13 @@ export async function ensureApiKey(
   if (winner !== hash)
     return {
       check: apiKeyCheckFromHash(winner),
+      sha256: winner,
       key: readKeyFileMatching(dataDir, winner),
       generated: false,
     };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, API_KEY_FILE), `${key}\n`, { mode: 0o600 });
-  return { check: apiKeyCheckFromHash(hash), key, generated: true };
+  return { check: apiKeyCheckFromHash(hash), sha256: hash, key, generated: true };
 }
 
 function readKeyFileMatching(dataDir: string, hash: string): string | undefined {

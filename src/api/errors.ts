@@ -1,12 +1,13 @@
 /**
  * Maps every error a request can raise to an HTTP answer `{ error, message, field? }`: bad input → 4xx
  * naming the field and the fix, unknown ids → 404, conflicts → 409, the database away for a moment → 503
- * with Retry-After, and only real bugs → 500 (logged, answered without internals).
+ * with Retry-After, a full database disk → 503 saying to free space, and only real bugs → 500 (logged, answered
+ * without internals).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DatabaseUnavailableError } from '../store/index.js';
+import { DatabaseFullError, DatabaseUnavailableError } from '../store/index.js';
 import { KodiSyncError, NotFoundError, ValidationError, errorMessage } from '../util/errors.js';
 
 export const ErrorBody = z
@@ -104,6 +105,19 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send(errorBody('ValidationError', error.message, error.field));
     if (error instanceof NotFoundError) return reply.code(404).send(errorBody('NotFound', error.message));
     if (error instanceof ConflictError) return reply.code(409).send(errorBody('Conflict', error.message));
+    if (error instanceof DatabaseFullError) {
+      request.log.error({ err: error.message, url: request.routeOptions.url }, 'database full');
+      return reply
+        .code(503)
+        .header('retry-after', '60')
+        .send(
+          errorBody(
+            'DatabaseFull',
+            'The database cannot store anything more: its disk is full. Nothing from this request was stored; ' +
+              'free disk space where the database is kept (the data directory), then send the request again.',
+          ),
+        );
+    }
     if (error instanceof DatabaseUnavailableError) {
       request.log.warn({ err: error.message, url: request.routeOptions.url }, 'database unavailable');
       return reply

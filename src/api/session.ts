@@ -9,7 +9,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import {
   createUiSession,
+  deleteAllUiSessions,
   deleteUiSession,
+  getSetting,
+  setSetting,
   findUiSession,
   pruneUiSessions,
   type Database,
@@ -20,6 +23,8 @@ import { sha256Hex } from './auth.js';
 export const SESSION_COOKIE = 'kodi_sync_session';
 const SESSION_DAYS = 30;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The SHA-256 of the API key the stored sessions were signed in with. */
+const SESSIONS_KEY_SETTING = 'ui_sessions_api_key_sha256';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +40,16 @@ export function cookieValue(request: FastifyRequest, name: string): string | und
     if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
   }
   return undefined;
+}
+
+/**
+ * A session is a sign-in with the API key: when the key changes (a new `apiKey` setting, e.g. after it leaked),
+ * every browser signed in with the old one is signed out. Called at start, before the API serves anything.
+ */
+export async function endSessionsOfAnotherKey(db: Kysely<Database>, keySha256: string): Promise<void> {
+  if ((await getSetting(db, SESSIONS_KEY_SETTING)) === keySha256) return;
+  await deleteAllUiSessions(db);
+  await setSetting(db, SESSIONS_KEY_SETTING, keySha256);
 }
 
 export async function sessionOf(

@@ -19,6 +19,8 @@ export class SimFaults {
   scanAddsNothingOn = false;
   /** Pending resets: a method name, or null for "whatever comes next". */
   private readonly pendingResets: (string | null)[] = [];
+  /** Armed by crashAfterNextScan: takes Kodi down once the next scan ended. */
+  private crashAfterScan: (() => void) | undefined;
 
   /** `transport` is late-bound: the servers are built after (and from) the fault state. */
   constructor(private readonly transport: () => FaultTransport) {}
@@ -71,6 +73,26 @@ export class SimFaults {
   /** Both listeners closed and every socket destroyed, like a Kodi that crashed or lost its network. */
   async goOffline(): Promise<void> {
     await this.transport().goOffline();
+  }
+
+  /**
+   * Kodi crashes right after its next scan: OnScanFinished goes out, then both listeners close and every socket
+   * drops, the library kept. Resolves once it is down; `goOnline()` restarts it on the same ports.
+   */
+  crashAfterNextScan(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.crashAfterScan = () => {
+        this.goOffline().then(resolve, reject);
+      };
+    });
+  }
+
+  /** The scanner's report that a scan ended (OnScanFinished was sent). */
+  scanEnded(): void {
+    const crash = this.crashAfterScan;
+    this.crashAfterScan = undefined;
+    // After the notification was written: clients read OnScanFinished, then find Kodi gone.
+    if (crash) setImmediate(crash);
   }
 
   /** Listen again on the same ports. */

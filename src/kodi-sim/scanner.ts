@@ -222,4 +222,5 @@ export async function runScan(
   while (ctx.faults.scanNeverFinishesOn && !stopped(job)) await delay(10);
   if (stopped(job)) return;
   ctx.notify('VideoLibrary.OnScanFinished', null);
+  ctx.faults.scanEnded();
 }

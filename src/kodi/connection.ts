@@ -4,6 +4,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { errorMessage } from '../util/errors.js';
+import type { SocketConnector } from './connection-keeper.js';
 import { describeKodi, KodiUnreachableError } from './errors.js';
 import { HttpTransport } from './http-transport.js';
 import type { RpcParams } from './jsonrpc.js';
@@ -24,6 +25,8 @@ export interface KodiClientOptions {
   /** Silence on the WebSocket before a heartbeat ping (default 5 s), and before Kodi counts as gone (20 s). */
   heartbeatMs?: number;
   deadAfterMs?: number;
+  /** How the WebSocket's TCP connection is opened: the service passes its connection keeper's. */
+  connectSocket?: SocketConnector;
   logger?: Logger;
 }
 
@@ -63,6 +66,7 @@ export class KodiConnection {
               closeTimeoutMs: 2_000,
               ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
               ...(options.deadAfterMs !== undefined && { deadAfterMs: options.deadAfterMs }),
+              connectSocket: options.connectSocket,
               logger: this.logger,
               onNotification: (method, params) => {
                 this.emit(this.notificationListeners, parseNotification(method, params));

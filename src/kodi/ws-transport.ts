@@ -14,6 +14,7 @@
  */
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import type { SocketConnector } from './connection-keeper.js';
 import { describeKodi, KodiConnectionResetError, KodiTimeoutError, KodiUnreachableError } from './errors.js';
 import { isRecord, rpcOutcome, rpcRequest, type RpcParams } from './jsonrpc.js';
 import type { KodiEndpoint } from './types.js';
@@ -30,6 +31,8 @@ export interface WsTransportOptions {
   heartbeatMs?: number;
   /** Silence after which Kodi counts as gone (default 20 s). */
   deadAfterMs?: number;
+  /** Opens the TCP connection (the connection keeper, in the service); a direct connection when absent. */
+  connectSocket?: SocketConnector | undefined;
   logger: Logger;
   onNotification(method: string, params: unknown): void;
   onConnectionChange(up: boolean): void;
@@ -191,6 +194,9 @@ export class WsTransport {
       handshakeTimeout: this.options.connectTimeoutMs,
       // Kodi reads the upgrade request from a single ≤1 KiB packet (kodi-jsonrpc.md §10): keep it small.
       perMessageDeflate: false,
+      ...(this.options.connectSocket && {
+        createConnection: this.createConnection(this.options.connectSocket),
+      }),
     });
     this.socket = socket;
     this.socketClosed = new Promise((resolve) => {
@@ -220,6 +226,19 @@ export class WsTransport {
       this.lastError = error.message;
       this.options.logger.debug({ kodi: this.endpoint.name, err: error.message }, 'WebSocket error');
     });
+  }
+
+  /** `ws` hands the request's options (host, port, timeout) to createConnection; the answer comes by callback. */
+  private createConnection(
+    connectSocket: SocketConnector,
+  ): NonNullable<WebSocket.ClientOptions['createConnection']> {
+    return ((
+      options: { host: string; port: number; timeout?: number },
+      done: Parameters<SocketConnector>[1],
+    ) => {
+      connectSocket(options, done);
+      return undefined;
+    }) as unknown as NonNullable<WebSocket.ClientOptions['createConnection']>;
   }
 
   private startHeartbeat(socket: WebSocket): void {

@@ -18,53 +18,64 @@ export interface LibraryEntry {
 
 export const LIBRARY_PAGE_SIZE = 2_000;
 
-async function listMovies(
-  client: KodiClient,
+/**
+ * Every entry of one paged listing: asks for [start, start + pageSize) until a page comes back short or the
+ * listing's total is reached. Each page is one recorded step.
+ */
+async function allPages<Item>(
   steps: StepRecorder,
+  method: string,
   pageSize: number,
+  page: (limits: { start: number; end: number }) => Promise<{ items: readonly Item[]; total: number }>,
+  toEntry: (item: Item) => LibraryEntry,
 ): Promise<LibraryEntry[]> {
   const all: LibraryEntry[] = [];
   for (let start = 0; ; start += pageSize) {
-    const { movies, limits } = await steps.call(
-      `VideoLibrary.GetMovies [${start}, ${start + pageSize})`,
-      () => client.getMovies({ properties: ['title', 'file'], limits: { start, end: start + pageSize } }),
-      (r) => `${r.movies.length} of ${r.limits.total}`,
+    const { items, total } = await steps.call(
+      `${method} [${start}, ${start + pageSize})`,
+      () => page({ start, end: start + pageSize }),
+      (r) => `${r.items.length} of ${r.total}`,
     );
-    for (const m of movies)
-      all.push({ kind: 'movie', id: m.movieid, file: m.file ?? '', title: m.title ?? m.label });
-    if (movies.length < pageSize || start + pageSize >= limits.total) return all;
+    for (const item of items) all.push(toEntry(item));
+    if (items.length < pageSize || start + pageSize >= total) return all;
   }
 }
 
-async function listEpisodes(
-  client: KodiClient,
-  steps: StepRecorder,
-  pageSize: number,
-): Promise<LibraryEntry[]> {
-  const all: LibraryEntry[] = [];
-  for (let start = 0; ; start += pageSize) {
-    const { episodes, limits } = await steps.call(
-      `VideoLibrary.GetEpisodes [${start}, ${start + pageSize})`,
-      () =>
-        client.getEpisodes({
-          properties: ['title', 'file', 'tvshowid', 'season', 'episode'],
-          limits: { start, end: start + pageSize },
-        }),
-      (r) => `${r.episodes.length} of ${r.limits.total}`,
-    );
-    for (const e of episodes) {
-      all.push({
-        kind: 'episode',
-        id: e.episodeid,
-        file: e.file ?? '',
-        title: e.title ?? e.label,
-        ...(e.tvshowid !== undefined && { tvshowid: e.tvshowid }),
-        ...(e.season !== undefined && { season: e.season }),
-        ...(e.episode !== undefined && { episode: e.episode }),
+function listMovies(client: KodiClient, steps: StepRecorder, pageSize: number): Promise<LibraryEntry[]> {
+  return allPages(
+    steps,
+    'VideoLibrary.GetMovies',
+    pageSize,
+    async (limits) => {
+      const { movies, limits: got } = await client.getMovies({ properties: ['title', 'file'], limits });
+      return { items: movies, total: got.total };
+    },
+    (m) => ({ kind: 'movie', id: m.movieid, file: m.file ?? '', title: m.title ?? m.label }),
+  );
+}
+
+function listEpisodes(client: KodiClient, steps: StepRecorder, pageSize: number): Promise<LibraryEntry[]> {
+  return allPages(
+    steps,
+    'VideoLibrary.GetEpisodes',
+    pageSize,
+    async (limits) => {
+      const { episodes, limits: got } = await client.getEpisodes({
+        properties: ['title', 'file', 'tvshowid', 'season', 'episode'],
+        limits,
       });
-    }
-    if (episodes.length < pageSize || start + pageSize >= limits.total) return all;
-  }
+      return { items: episodes, total: got.total };
+    },
+    (e) => ({
+      kind: 'episode',
+      id: e.episodeid,
+      file: e.file ?? '',
+      title: e.title ?? e.label,
+      ...(e.tvshowid !== undefined && { tvshowid: e.tvshowid }),
+      ...(e.season !== undefined && { season: e.season }),
+      ...(e.episode !== undefined && { episode: e.episode }),
+    }),
+  );
 }
 
 /** Every movie and/or episode of the Kodi with its file. */

@@ -6,6 +6,8 @@
  * busy_timeout). They become a `DatabaseUnavailableError`, a TransientError: a job that meets one while
  * loading or saving is retried with backoff, never failed for good. Every other database error (constraint
  * violations, syntax, a missing table) keeps its own identity — the unique-violation retries read its `code`.
+ * A full disk (SQLITE_FULL, PostgreSQL 53100) is a `DatabaseFullError`: transient too — nothing was written, and
+ * it passes once someone frees space — with a message that says so.
  */
 import { TransientError } from '../util/errors.js';
 
@@ -33,12 +35,34 @@ export class DatabaseUnavailableError extends TransientError {
   /** The driver's code (e.g. 57P01, ECONNREFUSED, SQLITE_BUSY), when it gave one. */
   readonly code: string | undefined;
 
-  constructor(cause: unknown) {
+  constructor(cause: unknown, message?: string) {
     const code = codeOf(cause);
-    const message = cause instanceof Error ? cause.message : String(cause);
-    super(`database unavailable${code === undefined ? '' : ` (${code})`}: ${message}; retrying`, { cause });
+    super(
+      message ??
+        `database unavailable${code === undefined ? '' : ` (${code})`}: ${messageOf(cause)}; retrying`,
+      {
+        cause,
+      },
+    );
     this.code = code;
   }
+}
+
+/** The database refused a write because its disk (or SQLite's size limit) is full; the write did not happen. */
+export class DatabaseFullError extends DatabaseUnavailableError {
+  constructor(cause: unknown) {
+    super(
+      cause,
+      `database full (${codeOf(cause) ?? 'disk full'}: ${messageOf(cause)}): nothing was written; free disk space ` +
+        `where the database is kept (the data directory, or the PostgreSQL server's disk), then it retries`,
+    );
+  }
+}
+
+const FULL_CODES: ReadonlySet<string> = new Set(['SQLITE_FULL', '53100']);
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -66,9 +90,13 @@ export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
   return Array.isArray(errors) && errors.some((e) => isTransientDatabaseError(e, depth + 1));
 }
 
-/** The error to throw for a failed database call: a DatabaseUnavailableError when it will pass, else itself. */
+/**
+ * The error to throw for a failed database call: a DatabaseFullError for a full disk, a DatabaseUnavailableError
+ * when it will pass, else itself.
+ */
 export function asDatabaseError(error: unknown): unknown {
-  return !(error instanceof DatabaseUnavailableError) && isTransientDatabaseError(error)
-    ? new DatabaseUnavailableError(error)
-    : error;
+  if (error instanceof DatabaseUnavailableError) return error;
+  const code = codeOf(error);
+  if (code !== undefined && FULL_CODES.has(code)) return new DatabaseFullError(error);
+  return isTransientDatabaseError(error) ? new DatabaseUnavailableError(error) : error;
 }

@@ -8,7 +8,12 @@ export {
   type Tx,
 } from './transaction.js';
 export type * from './schema.js';
-export { DatabaseUnavailableError, isTransientDatabaseError, asDatabaseError } from './errors.js';
+export {
+  DatabaseFullError,
+  DatabaseUnavailableError,
+  isTransientDatabaseError,
+  asDatabaseError,
+} from './errors.js';
 export * from './libraries.js';
 export * from './groups.js';
 export * from './players.js';

@@ -51,3 +51,7 @@ export async function pruneUiSessions(db: Kysely<Database>, now = Date.now()): P
   const result = await db.deleteFrom('ui_sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+export async function deleteAllUiSessions(db: Kysely<Database>): Promise<void> {
+  await db.deleteFrom('ui_sessions').execute();
+}

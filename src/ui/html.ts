@@ -10,7 +10,8 @@ export class Html {
   }
 }
 
-type Value = Html | string | number | bigint | boolean | null | undefined | readonly Value[];
+/** What an `html` template may interpolate. */
+export type Value = Html | string | number | bigint | boolean | null | undefined | readonly Value[];
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -1,10 +1,11 @@
 /**
  * From an empty data folder to a publish verified on the page, in Chromium: sign in, the first-run guide
  * (the key only on explicit request), setup of library, group, Kodi (Test), path mapping (test), a
- * publish from the Items page verified live; then sign out, and the API still works with the key.
+ * publish from the Items page verified live; each setup entry deleted again; then sign out, and the API still
+ * works with the key.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- tests read JSON answers loosely */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedKodi, type SimulatedKodi } from '../fixtures/sim-kodi.js';
 import { startTestService, type TestService } from '../integration/api-harness.js';
@@ -166,6 +167,53 @@ describe('the web UI set up from nothing', () => {
     expect(forged.status).toBe(403);
     const libraries = await service.call('GET', '/api/v1/libraries');
     expect(libraries.body.map((l: { name: string }) => l.name)).toEqual(['Movies']);
+  });
+
+  it('deletes each setup entry after asking, and shows the API’s reason when it is already gone', async () => {
+    await page.goto(`${service.url}/setup`);
+    const asked: string[] = [];
+    const answer = (dialog: Dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    };
+    page.on('dialog', answer);
+
+    // Another browser deleted the channel after this page was drawn: the API's words say so.
+    const channels = await service.call('GET', '/api/v1/notifications');
+    const channel = `/api/v1/notifications/${channels.body[0].id}`;
+    expect((await service.call('DELETE', channel)).status).toBe(204);
+    await page.getByRole('button', { name: 'Delete On the TV' }).click();
+    const refusal = await page.locator('#notifications [role="alert"]').textContent();
+    expect(refusal).toBe((await service.call('DELETE', channel)).body.message);
+
+    await page.getByRole('button', { name: 'Delete mapping /data/media/movies' }).click();
+    await page.getByText('Mapping deleted.').waitFor();
+    await page.getByRole('button', { name: 'Delete Living room Kodi' }).click();
+    await page.getByText('Kodi deleted.').waitFor();
+    await page.getByRole('button', { name: 'Delete group Living room' }).click();
+    await page.getByText('Group deleted.').waitFor();
+    await page.getByRole('button', { name: 'Delete library Movies' }).click();
+    await page.getByText('Library deleted.').waitFor();
+    page.off('dialog', answer);
+
+    expect(asked).toEqual([
+      'Delete the channel On the TV?',
+      'Delete this mapping?',
+      'Delete the Kodi Living room Kodi?',
+      'Delete the group Living room?',
+      'Delete the library Movies?',
+    ]);
+    for (const none of [
+      'No library yet.',
+      'No group yet.',
+      'No Kodi yet.',
+      'No mapping yet.',
+      'No channel yet.',
+    ]) {
+      await page.getByText(none).waitFor();
+    }
+    expect((await service.call('GET', '/api/v1/libraries')).body).toEqual([]);
+    expect((await service.call('GET', '/api/v1/players')).body).toEqual([]);
   });
 
   it('signs out: the session ends, pages ask for the login again, the API key keeps working', async () => {

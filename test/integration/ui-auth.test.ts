@@ -1,9 +1,14 @@
 /**
  * The web UI's sign-in over real HTTP: the session cookie's attributes, login CSRF, the CSRF token on
  * cookie-authenticated changes, pages that send a browser without a session to the login form, the key
- * given out only on a CSRF-checked request, and user data escaped in the pages.
+ * given out only on a CSRF-checked request, user data escaped in the pages, and sessions ended by a new API key.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { startService } from '../../src/service.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../fixtures/databases.js';
 import { startTestService, type TestService } from './api-harness.js';
 
@@ -123,5 +128,44 @@ describe.each(DATABASE_KINDS)('web UI sign-in on %s', (kind) => {
     const page = await (await fetch(`${t.url}/setup`, { headers: { cookie } })).text();
     expect(page).not.toContain(name);
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});
+
+describe('web UI sessions across an API key change', () => {
+  it('signs every browser out when the service starts with a new API key, and keeps them with the same key', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kodi-sync-ui-key-'));
+    const start = (apiKey: string) =>
+      startService(
+        loadConfig({
+          env: {},
+          flags: { dataDir, port: 0, bindAddress: '127.0.0.1', demo: 'off', apiKey },
+        }),
+        { logToStdout: false },
+      );
+    const oldKey = 'a'.repeat(32);
+    let service = await start(oldKey);
+    try {
+      const signIn = await fetch(`${service.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ apiKey: oldKey }).toString(),
+      });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const dashboard = async () =>
+        (await fetch(`${service.url}/`, { headers: { cookie }, redirect: 'manual' })).status;
+      expect(await dashboard()).toBe(200);
+
+      await service.stop();
+      service = await start(oldKey);
+      expect(await dashboard()).toBe(200);
+
+      await service.stop();
+      service = await start('b'.repeat(32));
+      expect(await dashboard()).toBe(303);
+    } finally {
+      await service.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- tests read JSON answers loosely */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument -- tests read JSON answers loosely */
 /**
  * Re-publish under pressure on real Kodi 20.1 (issue 14): a refresh sent while Kodi scans waits in Kodi's queue and,
  * when it finally runs, resets the watched state (real-kodi.md §16). The job must wait for the library to be idle,
@@ -6,28 +6,16 @@
  * the WebSocket. And the service killed right after RefreshMovie went out must, once restarted, restore the
  * watched state from the snapshot it stored before.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { KodiClient } from '../../src/kodi/client.js';
 import type { SyncEvidence } from '../../src/sync/types.js';
 import { writeMovieFolder } from '../fixtures/media.js';
 import { realKodiAvailable, startRealKodi, type RealKodi } from '../fixtures/real-kodi.js';
+import { startServiceProcess, until, type ServiceProcess } from '../fixtures/service-process.js';
 import { memberClient, must, startRig, type Rig } from '../integration/sync-rig.js';
 
 const WATCHED = { playcount: 3, lastplayed: '2021-02-03 04:05:06', resume: { position: 40, total: 120 } };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await sleep(100);
-  }
-}
 
 async function watchedState(client: KodiClient, file: string) {
   const { movies } = await client.getMovies({
@@ -100,75 +88,25 @@ if (realKodiAvailable()) {
   });
 
   describe('the service killed right after RefreshMovie (real Kodi)', () => {
-    let service: ChildProcess | undefined;
-    let dataDir: string | undefined;
+    let service: ServiceProcess | undefined;
     afterEach(async () => {
-      service?.kill('SIGTERM');
+      await service?.stop();
       service = undefined;
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
       await kodi?.reset();
     });
-
-    async function freePort(): Promise<number> {
-      const server = createServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = server.address();
-      await new Promise((resolve) => server.close(resolve));
-      if (address === null || typeof address === 'string') throw new Error('no port');
-      return address.port;
-    }
 
     it('restores and verifies the stored watched state once restarted', { timeout: 180_000 }, async () => {
       kodi ??= await startRealKodi();
       const real = kodi;
-      dataDir = await mkdtemp(join(tmpdir(), 'kodi-sync-kill-'));
-      const port = await freePort();
-      const apiKey = 'k'.repeat(32);
-      const start = async (): Promise<ChildProcess> => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'src/cli/main.ts',
-            'serve',
-            '--data-dir',
-            dataDir ?? '',
-            '--port',
-            String(port),
-            '--bind-address',
-            '127.0.0.1',
-            '--demo',
-            'off',
-            '--api-key',
-            apiKey,
-            '--job-lease-seconds',
-            '10',
-          ],
-          { stdio: 'ignore' },
-        );
-        const url = `http://127.0.0.1:${port}/ping`;
-        await until(
-          'the service answers',
-          60_000,
-          async () => (await fetch(url).catch(() => undefined))?.ok === true,
-        );
-        return child;
-      };
-      const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-          method,
-          headers: { 'x-api-key': apiKey, ...(body !== undefined && { 'content-type': 'application/json' }) },
-          ...(body !== undefined && { body: JSON.stringify(body) }),
-        });
-        return response.json();
-      };
+      service = await startServiceProcess('--job-lease-seconds', '10');
+      const api = service;
+      const call = <T = any>(method: string, path: string, body?: unknown): Promise<T> =>
+        api.call<T>(method, path, body);
       const job = async (
         id: number,
       ): Promise<{ state: string; lastError: string | null; result: SyncEvidence }> =>
         call('GET', `/api/v1/jobs/${id}`);
 
-      service = await start();
       const library = await call('POST', '/api/v1/libraries', {
         name: 'Movies',
         kind: 'movies',
@@ -202,7 +140,7 @@ if (realKodiAvailable()) {
         const off = client.onNotification((n) => {
           if (!killed && n.method === 'VideoLibrary.OnRemove' && n.item.id === before.movieid) {
             killed = true;
-            service?.kill('SIGKILL');
+            api.child.kill('SIGKILL');
           }
         });
         const republished = await call('POST', '/api/v1/items/republish', {
@@ -219,7 +157,7 @@ if (realKodiAvailable()) {
         // Kodi ran the refresh: the watched state is gone from Kodi, only the stored snapshot has it.
         expect((await watchedState(client, movie.file))?.playcount).toBe(0);
 
-        service = await start();
+        await api.start();
         const id = republished.jobIds[0] as number;
         await until('the retried job ends', 120_000, async () =>
           ['succeeded', 'failed'].includes((await job(id)).state),

@@ -12,6 +12,7 @@ import { installErrorHandler } from '../../src/api/errors.js';
 import { jobRetryClass } from '../../src/queue/outcome.js';
 import {
   asDatabaseError,
+  DatabaseFullError,
   DatabaseUnavailableError,
   isTransientDatabaseError,
 } from '../../src/store/errors.js';
@@ -94,6 +95,37 @@ describe('database errors', () => {
   });
 });
 
+describe('a full database disk', () => {
+  it.each([
+    ['SQLite full', withCode('database or disk is full', 'SQLITE_FULL')],
+    ['PostgreSQL disk full', withCode('could not extend file: No space left on device', '53100')],
+  ])('%s is a DatabaseFullError that says to free space, retried', (_, error) => {
+    const mapped = asDatabaseError(error);
+    expect(mapped).toBeInstanceOf(DatabaseFullError);
+    expect((mapped as DatabaseFullError).message).toMatch(/database full .*free disk space/);
+    expect(jobRetryClass(mapped)).toBe('transient');
+  });
+
+  it('classes a real SQLITE_FULL (a write past max_page_count) as DatabaseFullError', () => {
+    const db = new Database(join(mkdtempSync(join(tmpdir(), 'ks-full-')), 'full.db'));
+    try {
+      db.exec('create table t (x text)');
+      db.pragma(`max_page_count = ${String(db.pragma('page_count', { simple: true }))}`);
+      let caught: unknown;
+      try {
+        db.prepare('insert into t values (?)').run('x'.repeat(100_000));
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ code: 'SQLITE_FULL' });
+      expect(asDatabaseError(caught)).toBeInstanceOf(DatabaseFullError);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('the API while the database is away', () => {
   it('answers 503 with Retry-After and a message that says to send again', async () => {
     const app = Fastify();
@@ -108,6 +140,25 @@ describe('the API while the database is away', () => {
       expect(answer.json()).toMatchObject({
         error: 'DatabaseUnavailable',
         message: /send the request again/,
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 saying the disk is full, nothing stored, free space and send again', async () => {
+    const app = Fastify();
+    installErrorHandler(app);
+    app.post('/items', () => {
+      throw new DatabaseFullError(withCode('database or disk is full', 'SQLITE_FULL'));
+    });
+    try {
+      const answer = await app.inject({ method: 'POST', url: '/items' });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json()).toMatchObject({
+        error: 'DatabaseFull',
+        message:
+          /disk is full. Nothing from this request was stored; free disk space .* send the request again/,
       });
     } finally {
       await app.close();

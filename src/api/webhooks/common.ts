@@ -1,6 +1,7 @@
 /**
  * Pieces both webhook adapters share: the payload error, manager-side path joining that keeps the sender's
- * separator style (no node:path: it would mangle `\\server\share` and `C:\`), and id clean-up.
+ * separator style (no node:path: it would mangle `\\server\share` and `C:\`), id clean-up, and the rules that
+ * are the same for movies and episodes: what a download, a rename and a deleted file ask of Kodi.
  */
 import { z } from 'zod';
 import { ValidationError } from '../../util/errors.js';
@@ -68,6 +69,7 @@ export const renamedFileSchema = z.looseObject({
   path: z.string().min(1),
   previousPath: z.string().min(1),
 });
+type RenamedFile = z.infer<typeof renamedFileSchema>;
 
 function separatorOf(base: string): '\\' | '/' {
   // A drive letter or UNC root, or a path with backslashes and no slash: a Windows host sent it.
@@ -115,7 +117,7 @@ export function filePath(file: WebhookFile, base: string): string {
  * *arr writes 0 and "" for unknown ids (defaults are not omitted); drop them, and anything the engine would refuse
  * (its ids are strings; an imdb id looks like "tt0133093").
  */
-export function cleanIds(ids: {
+function cleanIds(ids: {
   imdb?: string | null | undefined;
   tmdb?: number | null | undefined;
   tvdb?: number | null | undefined;
@@ -127,15 +129,19 @@ export function cleanIds(ids: {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Title and year as the engine accepts them (year 1870–2200; *arr sends 0 for unknown). */
+/** Ids, title and year as the engine accepts them (year 1870–2200; *arr sends 0 for unknown). */
 export function describedBy(
+  ids: Parameters<typeof cleanIds>[0],
   title: string | null | undefined,
   year: number | null | undefined,
 ): {
+  ids?: ItemIds;
   title?: string;
   year?: number;
 } {
+  const clean = cleanIds(ids);
   return {
+    ...(clean === undefined ? {} : { ids: clean }),
     ...(title == null || title === '' ? {} : { title: title.slice(0, 500) }),
     ...(year == null || !Number.isInteger(year) || year < 1870 || year > 2200 ? {} : { year }),
   };
@@ -165,11 +171,11 @@ export function ignoredEventType(eventType: string): WebhookOutcome {
 export type ItemRow = Omit<ItemEvent, 'action'>;
 
 /** The parts of an outcome, collected while walking a payload's files. */
-export interface OutcomeParts {
+interface OutcomeParts {
   apply: ItemEvent[];
 }
 
-export function emptyParts(): OutcomeParts {
+function emptyParts(): OutcomeParts {
   return { apply: [] };
 }
 
@@ -179,11 +185,7 @@ export function emptyParts(): OutcomeParts {
  * in `replaces` and NO separate delete: the replacing job copies the old entry's user data (playcount, resume, last
  * played, date added) onto the new one and only then removes the old one (src/sync/replace.ts).
  */
-export function addReplacement(
-  parts: OutcomeParts,
-  newRows: readonly ItemRow[],
-  oldPaths: readonly string[],
-): void {
+function addReplacement(parts: OutcomeParts, newRows: readonly ItemRow[], oldPaths: readonly string[]): void {
   const newPaths = new Set(newRows.map((row) => row.path));
   const others = [...new Set(oldPaths)].filter((path) => !newPaths.has(path));
   const inPlace = oldPaths.some((path) => newPaths.has(path));
@@ -197,7 +199,7 @@ export function addReplacement(
  * Final rule for one payload: never replace (remove) a path this same payload publishes (a rename chain A→B, B→C
  * must not remove the new B).
  */
-export function orderedOutcome(parts: OutcomeParts): WebhookOutcome {
+function orderedOutcome(parts: OutcomeParts): WebhookOutcome {
   const published = new Set(parts.apply.map((event) => event.path));
   const events = parts.apply.map((event): ItemEvent => {
     const { replaces, ...rest } = event;
@@ -205,6 +207,50 @@ export function orderedOutcome(parts: OutcomeParts): WebhookOutcome {
     return kept.length > 0 ? { ...rest, replaces: kept } : rest;
   });
   return { events };
+}
+
+/** A download: its rows published, or put in the place of the files it deleted (an upgrade). */
+export function downloaded(newRows: readonly ItemRow[], oldPaths: readonly string[]): WebhookOutcome {
+  // An upgrade from a manager that does not report deletedFiles (or none were replaced) is a plain publish.
+  if (oldPaths.length === 0) return { events: newRows.map((row) => ({ action: 'publish', ...row })) };
+  const parts = emptyParts();
+  addReplacement(parts, newRows, oldPaths);
+  return orderedOutcome(parts);
+}
+
+/** A rename: the rows at each file's new path take the place of its previous path. */
+export function renamed(
+  files: readonly RenamedFile[],
+  rowsAt: (path: string) => readonly ItemRow[],
+): WebhookOutcome {
+  if (files.length === 0) return ignored('rename without renamed files');
+  const parts = emptyParts();
+  for (const file of files) addReplacement(parts, rowsAt(file.path), [file.previousPath]);
+  return orderedOutcome(parts);
+}
+
+/** A file the manager deleted, by its deleteReason: only a reason known to mean "gone" removes it from Kodi. */
+export function fileDeleted(
+  rows: readonly ItemRow[],
+  deleteReason: string | null | undefined,
+): WebhookOutcome {
+  switch (deleteReason) {
+    case 'upgrade':
+      // Sent before the new file is moved in; the Download (isUpgrade) that follows does the replacement.
+      return ignored('file deleted for an upgrade: the following Download replaces it');
+    case 'manualOverride':
+      // A manual import replaced the file at the same relative path: new content, same entry.
+      return { events: rows.map((row) => ({ action: 'republish', ...row })) };
+    case 'manual':
+    case 'missingFromDisk':
+    case 'noLinkedEpisodes':
+      return { events: rows.map((row) => ({ action: 'delete', ...row })) };
+    default:
+      // Never remove on a reason we do not know; the drift report finds a stale entry later.
+      return ignored(
+        `deleteReason ${deleteReason == null ? 'missing' : `"${deleteReason}" unknown`}: nothing removed`,
+      );
+  }
 }
 
 export function folderDelete(folder: FolderDelete): WebhookOutcome {

@@ -5,19 +5,18 @@
 import { z } from 'zod';
 import type { WebhookOutcome } from './item-event.js';
 import {
-  addReplacement,
   asFolderPath,
-  cleanIds,
   describedBy,
-  emptyParts,
+  downloaded,
   eventTypeSchema,
+  fileDeleted,
   filePath,
   fileSchema,
   folderDelete,
   ignored,
   ignoredEventType,
-  orderedOutcome,
   parsePayload,
+  renamed,
   renamedFileSchema,
   type ItemRow,
 } from './common.js';
@@ -60,8 +59,7 @@ export const radarrMovieDeleteSchema = z.looseObject({
 });
 
 function movieDescription(movie: RadarrMovie) {
-  const ids = cleanIds({ imdb: movie.imdbId, tmdb: movie.tmdbId });
-  return { ...(ids === undefined ? {} : { ids }), ...describedBy(movie.title, movie.year) };
+  return describedBy({ imdb: movie.imdbId, tmdb: movie.tmdbId }, movie.title, movie.year);
 }
 
 function movieRow(movie: RadarrMovie, path: string): ItemRow {
@@ -75,23 +73,13 @@ function download(payload: unknown): WebhookOutcome {
     'Radarr',
     'Download',
   );
-  const newRow = movieRow(movie, filePath(movieFile, movie.folderPath));
-  // An upgrade from a Radarr that does not report deletedFiles (or none were replaced) is a plain publish.
   const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, movie.folderPath));
-  if (oldPaths.length === 0) return { events: [{ action: 'publish', ...newRow }] };
-  const parts = emptyParts();
-  addReplacement(parts, [newRow], oldPaths);
-  return orderedOutcome(parts);
+  return downloaded([movieRow(movie, filePath(movieFile, movie.folderPath))], oldPaths);
 }
 
 function rename(payload: unknown): WebhookOutcome {
   const { movie, renamedMovieFiles } = parsePayload(radarrRenameSchema, payload, 'Radarr', 'Rename');
-  if (renamedMovieFiles.length === 0) return ignored('rename without renamed files');
-  const parts = emptyParts();
-  for (const file of renamedMovieFiles) {
-    addReplacement(parts, [movieRow(movie, file.path)], [file.previousPath]);
-  }
-  return orderedOutcome(parts);
+  return renamed(renamedMovieFiles, (path) => [movieRow(movie, path)]);
 }
 
 function movieFileDelete(payload: unknown): WebhookOutcome {
@@ -101,24 +89,7 @@ function movieFileDelete(payload: unknown): WebhookOutcome {
     'Radarr',
     'MovieFileDelete',
   );
-  const row = movieRow(movie, filePath(movieFile, movie.folderPath));
-  switch (deleteReason) {
-    case 'upgrade':
-      // Sent before the new file is moved in; the Download (isUpgrade) that follows does the replacement.
-      return ignored('file deleted for an upgrade: the following Download replaces it');
-    case 'manualOverride':
-      // A manual import replaced the file at the same relative path: new content, same entry.
-      return { events: [{ action: 'republish', ...row }] };
-    case 'manual':
-    case 'missingFromDisk':
-    case 'noLinkedEpisodes':
-      return { events: [{ action: 'delete', ...row }] };
-    default:
-      // Never remove on a reason we do not know; the drift report finds a stale entry later.
-      return ignored(
-        `deleteReason ${deleteReason == null ? 'missing' : `"${deleteReason}" unknown`}: nothing removed`,
-      );
-  }
+  return fileDeleted([movieRow(movie, filePath(movieFile, movie.folderPath))], deleteReason);
 }
 
 function movieDelete(payload: unknown): WebhookOutcome {

@@ -6,19 +6,18 @@
 import { z } from 'zod';
 import type { ItemEvent, WebhookOutcome } from './item-event.js';
 import {
-  addReplacement,
   asFolderPath,
-  cleanIds,
   describedBy,
-  emptyParts,
+  downloaded,
   eventTypeSchema,
+  fileDeleted,
   filePath,
   fileSchema,
   folderDelete,
   ignored,
   ignoredEventType,
-  orderedOutcome,
   parsePayload,
+  renamed,
   renamedFileSchema,
   type ItemRow,
 } from './common.js';
@@ -76,8 +75,11 @@ export const sonarrSeriesDeleteSchema = z.looseObject({
 
 /** A path-only row (every Kodi episode of that file or folder), with the series' ids and title. */
 function seriesDescription(series: SonarrSeries) {
-  const ids = cleanIds({ tvdb: series.tvdbId, tmdb: series.tmdbId, imdb: series.imdbId });
-  return { ...(ids === undefined ? {} : { ids }), ...describedBy(series.title, series.year) };
+  return describedBy(
+    { tvdb: series.tvdbId, tmdb: series.tmdbId, imdb: series.imdbId },
+    series.title,
+    series.year,
+  );
 }
 
 function seriesRow(series: SonarrSeries, path: string): ItemRow {
@@ -109,12 +111,9 @@ function download(payload: unknown): WebhookOutcome {
     'Download',
   );
   const newRows = episodeRows(series, filePath(episodeFile, series.path), episodes);
-  const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, series.path));
-  if (oldPaths.length === 0) return { events: newRows.map((row) => ({ action: 'publish', ...row })) };
   // The old file's episodes are not listed: the replacement is path-only (every Kodi row of that file).
-  const parts = emptyParts();
-  addReplacement(parts, newRows, oldPaths);
-  return orderedOutcome(parts);
+  const oldPaths = (deletedFiles ?? []).map((file) => filePath(file, series.path));
+  return downloaded(newRows, oldPaths);
 }
 
 function importComplete(payload: unknown): WebhookOutcome {
@@ -138,13 +137,8 @@ function importComplete(payload: unknown): WebhookOutcome {
 
 function rename(payload: unknown): WebhookOutcome {
   const { series, renamedEpisodeFiles } = parsePayload(sonarrRenameSchema, payload, 'Sonarr', 'Rename');
-  if (renamedEpisodeFiles.length === 0) return ignored('rename without renamed files');
-  const parts = emptyParts();
-  for (const file of renamedEpisodeFiles) {
-    // Rename payloads carry no episodes[]: the rows are path-only.
-    addReplacement(parts, [seriesRow(series, file.path)], [file.previousPath]);
-  }
-  return orderedOutcome(parts);
+  // Rename payloads carry no episodes[]: the rows are path-only.
+  return renamed(renamedEpisodeFiles, (path) => [seriesRow(series, path)]);
 }
 
 function episodeFileDelete(payload: unknown): WebhookOutcome {
@@ -154,23 +148,7 @@ function episodeFileDelete(payload: unknown): WebhookOutcome {
     'Sonarr',
     'EpisodeFileDelete',
   );
-  const rows = episodeRows(series, filePath(episodeFile, series.path), episodes);
-  switch (deleteReason) {
-    case 'upgrade':
-      // Sent before the new file is moved in; the Download (isUpgrade) that follows does the replacement.
-      return ignored('file deleted for an upgrade: the following Download replaces it');
-    case 'manualOverride':
-      return { events: rows.map((row) => ({ action: 'republish', ...row })) };
-    case 'manual':
-    case 'missingFromDisk':
-    case 'noLinkedEpisodes':
-      return { events: rows.map((row) => ({ action: 'delete', ...row })) };
-    default:
-      // Never remove on a reason we do not know; the drift report finds a stale entry later.
-      return ignored(
-        `deleteReason ${deleteReason == null ? 'missing' : `"${deleteReason}" unknown`}: nothing removed`,
-      );
-  }
+  return fileDeleted(episodeRows(series, filePath(episodeFile, series.path), episodes), deleteReason);
 }
 
 function seriesDelete(payload: unknown): WebhookOutcome {

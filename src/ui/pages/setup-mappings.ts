@@ -8,15 +8,17 @@ import type { PageContext } from '../deps.js';
 import { numberOr, text } from '../form-values.js';
 import { html, type Html } from '../html.js';
 import { formError, selectField, textField } from '../layout.js';
+import type { SectionRequest, SectionState, SetupData } from './setup.js';
 import {
-  notice,
+  addForm,
+  deleteButton,
+  deleteRequest,
+  entryTable,
+  outcome,
   posts,
   sectionBox,
   stateFor,
-  type SectionRequest,
-  type SectionState,
-  type SetupData,
-} from './setup.js';
+} from './setup-parts.js';
 
 interface MappingTest {
   ok: boolean;
@@ -68,51 +70,38 @@ export function mappingsSection(ctx: PageContext, data: SetupData, state?: Secti
         Manager paths are never Kodi paths: say where each manager folder is for Kodi (<code>/mnt/…</code>,
         <code>smb://…</code>, <code>nfs://…</code>, <code>D:…</code>).
       </p>
-      ${
-        data.mappings.length === 0
-          ? html`<p class="muted">No mapping yet.</p>`
-          : html`<table class="stack">
-              <thead>
-                <tr>
-                  <th>Group</th>
-                  <th>Manager folder</th>
-                  <th>Kodi folder</th>
-                  <th><span class="muted">Action</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${data.mappings.map(
-                  (m) =>
-                    html`<tr>
-                      <td data-label="Group">${groupName(m.groupId)}</td>
-                      <td data-label="Manager folder"><code>${m.managerPrefix}</code></td>
-                      <td data-label="Kodi folder"><code>${maskUrlCredentials(m.kodiPrefix)}</code></td>
-                      <td>
-                        <button
-                          type="button"
-                          class="danger"
-                          ${posts(ctx, `mappings/${m.id}/delete`)}
-                          hx-confirm="Delete this mapping?"
-                          aria-label="Delete mapping ${m.managerPrefix}"
-                        >
-                          Delete
-                        </button>
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      <form ${posts(ctx, 'mappings')} aria-label="Add a path mapping">
-        <h3>Add a mapping</h3>
-        ${testing ? '' : html`${formError(s.error)}${s.notice ?? ''}`}
-        <div class="fields">
+      ${entryTable({
+        entries: data.mappings,
+        none: 'No mapping yet.',
+        columns: ['Group', 'Manager folder', 'Kodi folder'],
+        actionsTitle: 'Action',
+        cells: (m) => [
+          groupName(m.groupId),
+          html`<code>${m.managerPrefix}</code>`,
+          html`<code>${maskUrlCredentials(m.kodiPrefix)}</code>`,
+        ],
+        actions: (m) =>
+          deleteButton(ctx, 'mappings', m.id, {
+            confirm: 'Delete this mapping?',
+            label: `Delete mapping ${m.managerPrefix}`,
+          }),
+      })}
+      ${addForm(
+        ctx,
+        {
+          section: 'mappings',
+          title: 'Add a mapping',
+          label: 'Add a path mapping',
+          submit: 'Add mapping',
+          error: testing ? undefined : s.error,
+          notice: testing ? undefined : s.notice,
+        },
+        html`<div class="fields">
           ${selectField({ form: 'mapping', name: 'groupId', label: 'Group', value: text(body, 'groupId') ?? '', options: groups, error: testing ? undefined : s.error })}
           ${textField({ form: 'mapping', name: 'managerPrefix', label: 'Manager folder', value: testing ? '' : (text(body, 'managerPrefix') ?? ''), placeholder: '/data/media/movies', error: testing ? undefined : s.error })}
           ${textField({ form: 'mapping', name: 'kodiPrefix', label: 'Kodi folder', value: testing ? '' : maskUrlCredentials(text(body, 'kodiPrefix') ?? ''), placeholder: 'smb://nas/movies/', error: testing ? undefined : s.error })}
-        </div>
-        <button type="submit">Add mapping</button>
-      </form>
+        </div>`,
+      )}
       <form ${posts(ctx, 'mappings/test')} aria-label="Test a path">
         <h3>Test a path</h3>
         <input type="hidden" name="form" value="test" />
@@ -133,9 +122,7 @@ export const mappingRequests: Record<string, SectionRequest> = {
       managerPrefix: text(body, 'managerPrefix') ?? '',
       kodiPrefix: text(body, 'kodiPrefix') ?? '',
     });
-    return answer.ok
-      ? { section: 'mappings', notice: notice('Mapping added. Test a path below.') }
-      : { section: 'mappings', body, error: answer.error };
+    return outcome('mappings', answer, 'Mapping added. Test a path below.', body);
   },
   'mappings/test': async (deps, request, body) => {
     const group = numberOr(body, 'groupId');
@@ -150,10 +137,5 @@ export const mappingRequests: Record<string, SectionRequest> = {
       ? { section: 'mappings', body, notice: testResult(answer.body) }
       : { section: 'mappings', body, error: answer.error };
   },
-  'mappings/delete': async (deps, request, _body, id) => {
-    const answer = await callApi(deps, request, 'DELETE', `/api/v1/mappings/${encodeURIComponent(id ?? '')}`);
-    return answer.ok
-      ? { section: 'mappings', notice: notice('Mapping deleted.') }
-      : { section: 'mappings', error: answer.error };
-  },
+  'mappings/delete': deleteRequest('mappings', 'Mapping deleted.'),
 };

@@ -9,16 +9,18 @@ import { callApi } from '../api-call.js';
 import type { PageContext, UiDeps } from '../deps.js';
 import { list, text } from '../form-values.js';
 import { html, type Html } from '../html.js';
-import { formError, selectField, textField } from '../layout.js';
+import { selectField, textField } from '../layout.js';
+import type { SectionRequest, SectionState, SetupData } from './setup.js';
 import {
-  notice,
-  posts,
+  addForm,
+  deleteButton,
+  deleteRequest,
+  entryTable,
+  outcome,
   sectionBox,
   stateFor,
-  type SectionRequest,
-  type SectionState,
-  type SetupData,
-} from './setup.js';
+  testButton,
+} from './setup-parts.js';
 
 const EXAMPLES =
   'discord {"webhookUrl":"https://discord.com/api/webhooks/…"} · ntfy {"topic":"kodi-sync"} · gotify {"serverUrl":"https://gotify.example","token":"…"} · pushover {"token":"…","user":"…"} · kodi-toast {}';
@@ -36,60 +38,37 @@ export function notificationsSection(ctx: PageContext, data: SetupData, state?: 
   return sectionBox(
     'notifications',
     'Notifications',
-    html`${
-        data.channels.length === 0
-          ? html`<p class="muted">No channel yet.</p>`
-          : html`<table class="stack">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Type</th>
-                  <th>Events</th>
-                  <th><span class="muted">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${data.channels.map(
-                  (c) =>
-                    html`<tr>
-                      <td data-label="Name">
-                        ${c.name}${c.enabled ? '' : html` <span class="badge muted">disabled</span>`}
-                      </td>
-                      <td data-label="Type">${c.type}</td>
-                      <td data-label="Events">${c.events.join(', ')}</td>
-                      <td>
-                        <div class="actions">
-                          <button
-                            type="button"
-                            class="secondary"
-                            hx-post="${ctx.base}/ui/setup/notifications/${c.id}/test"
-                            hx-target="#channel-test-${c.id}"
-                            hx-swap="innerHTML"
-                            aria-label="Test ${c.name}"
-                          >
-                            Test
-                          </button>
-                          <button
-                            type="button"
-                            class="danger"
-                            ${posts(ctx, `notifications/${c.id}/delete`)}
-                            hx-confirm="Delete the channel ${c.name}?"
-                            aria-label="Delete ${c.name}"
-                          >
-                            Delete
-                          </button>
-                        </div>
-                        <div id="channel-test-${c.id}" aria-live="polite"></div>
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      <form ${posts(ctx, 'notifications')} aria-label="Add a notification channel">
-        <h3>Add a channel</h3>
-        ${formError(s.error)}${s.notice ?? ''}
-        <div class="fields">
+    html`${entryTable({
+      entries: data.channels,
+      none: 'No channel yet.',
+      columns: ['Name', 'Type', 'Events'],
+      actionsTitle: 'Actions',
+      cells: (c) => [
+        html`${c.name}${c.enabled ? '' : html` <span class="badge muted">disabled</span>`}`,
+        c.type,
+        c.events.join(', '),
+      ],
+      actions: (c) =>
+        html`<div class="actions">
+            ${testButton(ctx, 'notifications', c.id, { target: `channel-test-${c.id}`, label: `Test ${c.name}` })}
+            ${deleteButton(ctx, 'notifications', c.id, {
+              confirm: `Delete the channel ${c.name}?`,
+              label: `Delete ${c.name}`,
+            })}
+          </div>
+          <div id="channel-test-${c.id}" aria-live="polite"></div>`,
+    })}
+    ${addForm(
+      ctx,
+      {
+        section: 'notifications',
+        title: 'Add a channel',
+        label: 'Add a notification channel',
+        submit: 'Add channel',
+        error: s.error,
+        notice: s.notice,
+      },
+      html`<div class="fields">
           ${textField({ form: f, name: 'name', label: 'Name', value: text(body, 'name') ?? '', placeholder: 'Phone', error: s.error })}
           ${selectField({ form: f, name: 'type', label: 'Type', value: text(body, 'type') ?? 'ntfy', options: AGENT_TYPES.map((t) => [t, t] as const), error: s.error })}
         </div>
@@ -110,9 +89,8 @@ ${text(body, 'settings') ?? '{}'}</textarea>
         <fieldset class="field">
           <legend>Events</legend>
           ${NOTIFICATION_EVENT_TYPES.map((e) => html`<div class="field check"><input id="${f}-event-${e}" type="checkbox" name="events" value="${e}" ${events.has(e) ? html` checked` : ''} /><label for="${f}-event-${e}">${e}</label></div>`)}
-        </fieldset>
-        <button type="submit">Add channel</button>
-      </form>`,
+        </fieldset>`,
+    )}`,
   );
 }
 
@@ -151,22 +129,12 @@ export const notificationRequests: Record<string, SectionRequest> = {
     });
     // Settings may hold secrets: after a refusal they are not sent back into the page.
     const { settings: _settings, ...typed } = body;
-    return answer.ok
-      ? {
-          section: 'notifications',
-          notice: notice(`Channel "${text(body, 'name') ?? ''}" added. Press Test to send a test message.`),
-        }
-      : { section: 'notifications', body: typed, error: answer.error };
-  },
-  'notifications/delete': async (deps, request, _body, id) => {
-    const answer = await callApi(
-      deps,
-      request,
-      'DELETE',
-      `/api/v1/notifications/${encodeURIComponent(id ?? '')}`,
+    return outcome(
+      'notifications',
+      answer,
+      `Channel "${text(body, 'name') ?? ''}" added. Press Test to send a test message.`,
+      typed,
     );
-    return answer.ok
-      ? { section: 'notifications', notice: notice('Channel deleted.') }
-      : { section: 'notifications', error: answer.error };
   },
+  'notifications/delete': deleteRequest('notifications', 'Channel deleted.'),
 };

@@ -9,15 +9,18 @@ import type { PageContext, UiDeps } from '../deps.js';
 import { checked, numberOr, text } from '../form-values.js';
 import { html, type Html } from '../html.js';
 import { checkboxField, flag, formError, selectField, textField } from '../layout.js';
+import type { SectionRequest, SectionState, SetupData } from './setup.js';
 import {
-  notice,
+  addForm,
+  deleteButton,
+  deleteRequest,
+  entryTable,
+  outcome,
   posts,
   sectionBox,
   stateFor,
-  type SectionRequest,
-  type SectionState,
-  type SetupData,
-} from './setup.js';
+  testButton,
+} from './setup-parts.js';
 
 interface TestResult {
   ok: boolean;
@@ -43,68 +46,35 @@ export function playersSection(ctx: PageContext, data: SetupData, state?: Sectio
   return sectionBox(
     'players',
     'Kodis',
-    html`${
-        data.players.length === 0
-          ? html`<p class="muted">No Kodi yet.</p>`
-          : html`<table class="stack">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Group</th>
-                  <th>Address</th>
-                  <th>State</th>
-                  <th><span class="muted">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${data.players.map((p) => {
-                  const live = data.states.find((st) => st.playerId === p.id);
-                  return html`<tr>
-                    <td data-label="Name">
-                      ${p.name}${p.enabled ? '' : html` <span class="badge muted">disabled</span>`}
-                    </td>
-                    <td data-label="Group">${groupName(p.groupId)}</td>
-                    <td data-label="Address">
-                      <code>${p.host}:${p.httpPort}</code
-                      >${p.wsPort !== null ? html` <span class="muted">WebSocket ${p.wsPort}</span>` : ''}${p.username !== null ? html` <span class="muted">user ${p.username}${p.hasPassword ? ', password set' : ''}</span>` : ''}
-                    </td>
-                    <td data-label="State">
-                      ${live === undefined ? html`<span class="badge muted">not watched</span>` : flag(live.connected, 'connected', 'offline')}
-                    </td>
-                    <td>
-                      <div class="actions">
-                        <button
-                          type="button"
-                          class="secondary"
-                          hx-post="${ctx.base}/ui/setup/players/${p.id}/test"
-                          hx-target="#player-test-${p.id}"
-                          hx-swap="innerHTML"
-                          aria-label="Test ${p.name}"
-                        >
-                          Test
-                        </button>
-                        <button
-                          type="button"
-                          class="danger"
-                          ${posts(ctx, `players/${p.id}/delete`)}
-                          hx-confirm="Delete the Kodi ${p.name}?"
-                          aria-label="Delete ${p.name}"
-                        >
-                          Delete
-                        </button>
-                      </div>
-                      <div id="player-test-${p.id}" aria-live="polite"></div>
-                      ${editForm(ctx, p, s)}
-                    </td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>`
-      }
-      <form ${posts(ctx, 'players')} aria-label="Add a Kodi">
-        <h3>Add a Kodi</h3>
-        ${formError(addError)}${s.notice ?? ''}
-        ${data.groups.length === 0 ? html`<p class="muted">Add a group first.</p>` : ''}
+    html`${entryTable({
+      entries: data.players,
+      none: 'No Kodi yet.',
+      columns: ['Name', 'Group', 'Address', 'State'],
+      actionsTitle: 'Actions',
+      cells: (p) => {
+        const live = data.states.find((st) => st.playerId === p.id);
+        return [
+          html`${p.name}${p.enabled ? '' : html` <span class="badge muted">disabled</span>`}`,
+          groupName(p.groupId),
+          html`<code>${p.host}:${p.httpPort}</code
+            >${p.wsPort !== null ? html` <span class="muted">WebSocket ${p.wsPort}</span>` : ''}${p.username !== null ? html` <span class="muted">user ${p.username}${p.hasPassword ? ', password set' : ''}</span>` : ''}`,
+          live === undefined
+            ? html`<span class="badge muted">not watched</span>`
+            : flag(live.connected, 'connected', 'offline'),
+        ];
+      },
+      actions: (p) =>
+        html`<div class="actions">
+            ${testButton(ctx, 'players', p.id, { target: `player-test-${p.id}`, label: `Test ${p.name}` })}
+            ${deleteButton(ctx, 'players', p.id, { confirm: `Delete the Kodi ${p.name}?`, label: `Delete ${p.name}` })}
+          </div>
+          <div id="player-test-${p.id}" aria-live="polite"></div>
+          ${editForm(ctx, p, s)}`,
+    })}
+    ${addForm(
+      ctx,
+      { section: 'players', title: 'Add a Kodi', submit: 'Add Kodi', error: addError, notice: s.notice },
+      html`${data.groups.length === 0 ? html`<p class="muted">Add a group first.</p>` : ''}
         <div class="fields">
           ${selectField({ form: f, name: 'groupId', label: 'Group', value: text(body, 'groupId') ?? '', options: data.groups.map((g) => [String(g.id), g.name] as const), error: addError })}
           ${textField({ form: f, name: 'name', label: 'Name', value: text(body, 'name') ?? '', placeholder: 'Living room', error: addError })}
@@ -113,9 +83,8 @@ export function playersSection(ctx: PageContext, data: SetupData, state?: Sectio
           ${textField({ form: f, name: 'wsPort', label: 'WebSocket port (empty: HTTP only)', value: text(body, 'wsPort') ?? '9090', error: addError })}
           ${textField({ form: f, name: 'username', label: 'User name', value: text(body, 'username') ?? '', autocomplete: 'off', error: addError })}
           ${textField({ form: f, name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', hint: 'Stored for Kodi only; never shown again.', error: addError })}
-        </div>
-        <button type="submit">Add Kodi</button>
-      </form>`,
+        </div>`,
+    )}`,
   );
 }
 
@@ -177,12 +146,12 @@ export const playerRequests: Record<string, SectionRequest> = {
     });
     // The password is never sent back into the form, even when the API refused the rest.
     const { password: _password, ...typed } = body;
-    return answer.ok
-      ? {
-          section: 'players',
-          notice: notice(`Kodi "${text(body, 'name') ?? ''}" added. Press Test to check it.`),
-        }
-      : { section: 'players', body: typed, error: answer.error };
+    return outcome(
+      'players',
+      answer,
+      `Kodi "${text(body, 'name') ?? ''}" added. Press Test to check it.`,
+      typed,
+    );
   },
   'players/edit': async (deps, request, body, id) => {
     const password = text(body, 'password');
@@ -196,14 +165,7 @@ export const playerRequests: Record<string, SectionRequest> = {
       ...(password !== undefined && { password }),
     });
     const { password: _password, ...typed } = body;
-    return answer.ok
-      ? { section: 'players', notice: notice(`Kodi "${text(body, 'name') ?? ''}" saved.`) }
-      : { section: 'players', body: typed, error: answer.error };
+    return outcome('players', answer, `Kodi "${text(body, 'name') ?? ''}" saved.`, typed);
   },
-  'players/delete': async (deps, request, _body, id) => {
-    const answer = await callApi(deps, request, 'DELETE', `/api/v1/players/${encodeURIComponent(id ?? '')}`);
-    return answer.ok
-      ? { section: 'players', notice: notice('Kodi deleted.') }
-      : { section: 'players', error: answer.error };
-  },
+  'players/delete': deleteRequest('players', 'Kodi deleted.'),
 };

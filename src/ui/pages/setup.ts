@@ -52,26 +52,6 @@ async function loadSetup(deps: UiDeps) {
   };
 }
 
-export function stateFor(state: SectionState | undefined, section: SectionId): Partial<SectionState> {
-  return state?.section === section ? state : {};
-}
-
-export function sectionBox(id: SectionId, title: string, content: Html): Html {
-  return html`<section id="${id}" class="panel" aria-labelledby="${id}-title">
-    <h2 id="${id}-title">${title}</h2>
-    ${content}
-  </section>`;
-}
-
-/** Attributes of every setup form and button: post, then swap the whole setup area. */
-export function posts(ctx: PageContext, path: string): Html {
-  return html`hx-post="${ctx.base}/ui/setup/${path}" hx-target="#setup" hx-swap="outerHTML"`;
-}
-
-export function notice(success: string): Html {
-  return html`<p class="success" role="status">${success}</p>`;
-}
-
 async function setupArea(deps: UiDeps, ctx: PageContext, state?: SectionState): Promise<Html> {
   const data = await loadSetup(deps);
   return html`<div id="setup">
