@@ -19,6 +19,8 @@ export interface ServiceSample {
   /** V8's heap in use after the collection. */
   heapUsedKb: number;
   fds: number;
+  /** The service's child processes (the connection keeper holding the Kodi WebSockets): RSS and descriptors. */
+  children: { rssKb: number; fds: number };
 }
 
 export interface SoakService {
@@ -49,6 +51,13 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (address === null || typeof address === 'string') throw new Error('no free port');
   return address.port;
+}
+
+async function processFigures(pid: number): Promise<{ rssKb: number; rssAnonKb: number; fds: number }> {
+  const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  const fds = (await readdir(`/proc/${String(pid)}/fd`)).length;
+  return { rssKb: kb('VmRSS'), rssAnonKb: kb('RssAnon'), fds };
 }
 
 export async function startSoakService(): Promise<SoakService> {
@@ -130,15 +139,15 @@ export async function startSoakService(): Promise<SoakService> {
     sample: async () => {
       await inspect('HeapProfiler.collectGarbage');
       const heap = await inspect('Runtime.getHeapUsage');
-      const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-      const fds = (await readdir(`/proc/${String(pid)}/fd`)).length;
-      return {
-        rssKb: kb('VmRSS'),
-        rssAnonKb: kb('RssAnon'),
-        heapUsedKb: Math.round(Number(heap.usedSize) / 1024),
-        fds,
-      };
+      const own = await processFigures(pid);
+      const children = { rssKb: 0, fds: 0 };
+      const childPids = await readFile(`/proc/${String(pid)}/task/${String(pid)}/children`, 'utf8');
+      for (const child of childPids.split(' ').filter((p) => p !== '')) {
+        const figures = await processFigures(Number(child)).catch(() => undefined);
+        children.rssKb += figures?.rssKb ?? 0;
+        children.fds += figures?.fds ?? 0;
+      }
+      return { ...own, heapUsedKb: Math.round(Number(heap.usedSize) / 1024), children };
     },
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async (keepData = false) => {

@@ -4,8 +4,8 @@
  * 10,000 item events (Radarr/Sonarr webhooks and the items API: new files, re-imports, re-publishes, upgrades,
  * renames, deletes) arrive while random faults hit the Kodis. Afterwards, faults off and the queue drained (the
  * jobs a fault failed retried once), every Kodi's library holds exactly the manager's files, each once, and the
- * drift report agrees. The service's RSS and open file descriptors are sampled every accelerated minute; the
- * late samples stay within 10 % of the early ones. The figures go to bench/results/soak.json.
+ * drift report agrees. The service's RSS and open file descriptors (and those of its connection keeper) are sampled
+ * every accelerated minute; the late samples stay within 10 % of the early ones. The figures go to bench/results/soak.json.
  * SOAK_SEED=<n> replays a run's event and fault sequence; SOAK_EVENTS and SOAK_SECONDS shorten it for development.
  */
 import { writeFile } from 'node:fs/promises';
@@ -56,6 +56,9 @@ interface Sample {
   rssAnonMb: number;
   heapUsedMb: number;
   fds: number;
+  /** The connection keeper (the service's child process holding the Kodi WebSockets). */
+  keeperRssMb: number;
+  keeperFds: number;
   eventsSent: number;
 }
 
@@ -223,7 +226,7 @@ function reasons(jobs: JobRow[]): Record<string, number> {
   return counts;
 }
 
-type Measure = 'rssMb' | 'heapUsedMb' | 'fds';
+type Measure = 'rssMb' | 'heapUsedMb' | 'fds' | 'keeperRssMb' | 'keeperFds';
 
 /** The values of `key` over the samples of minutes [from, to), ascending. */
 function valuesOf(samples: Sample[], key: Measure, from: number, to: number): number[] {
@@ -271,7 +274,7 @@ it(
     const sampling = (async () => {
       for (let minute = 0; minute < 60; minute++) {
         await sleep(started + (minute + 1) * MINUTE_MS - Date.now());
-        const { rssKb, rssAnonKb, heapUsedKb, fds } = await s.sample();
+        const { rssKb, rssAnonKb, heapUsedKb, fds, children } = await s.sample();
         samples.push({
           minute,
           atS: Math.round((Date.now() - started) / 1000),
@@ -279,6 +282,8 @@ it(
           rssAnonMb: Math.round(rssAnonKb / 1024),
           heapUsedMb: Math.round(heapUsedKb / 1024),
           fds,
+          keeperRssMb: Math.round(children.rssKb / 1024),
+          keeperFds: children.fds,
           eventsSent: sender.events,
         });
       }
@@ -335,6 +340,8 @@ it(
       rss: growthOf(samples, 'rssMb'),
       heapUsed: growthOf(samples, 'heapUsedMb'),
       fds: growthOf(samples, 'fds'),
+      keeperRss: growthOf(samples, 'keeperRssMb'),
+      keeperFds: growthOf(samples, 'keeperFds'),
     };
     const result = {
       measuredAt: new Date().toISOString(),
@@ -375,6 +382,7 @@ it(
         rssAnonMb: Math.round(idle.rssAnonKb / 1024),
         heapUsedMb: Math.round(idle.heapUsedKb / 1024),
         fds: idle.fds,
+        keeper: { rssMb: Math.round(idle.children.rssKb / 1024), fds: idle.children.fds },
       },
       samples,
     };
@@ -384,7 +392,7 @@ it(
         samples: samples
           .map(
             (x) =>
-              `${String(x.minute)}:${String(x.rssMb)}/${String(x.rssAnonMb)}/${String(x.heapUsedMb)}MB/${String(x.fds)}fd`,
+              `${String(x.minute)}:${String(x.rssMb)}/${String(x.rssAnonMb)}/${String(x.heapUsedMb)}MB/${String(x.fds)}fd keeper ${String(x.keeperRssMb)}MB/${String(x.keeperFds)}fd`,
           )
           .join(' '),
       }),
@@ -406,6 +414,9 @@ it(
     expect(s.exited()).toBe(false);
     expect(growth.rss.percent, 'RSS growth, %').toBeLessThan(10);
     expect(growth.fds.percent, 'open file descriptors growth, %').toBeLessThan(10);
+    expect(growth.keeperFds.percent, "the connection keeper's open file descriptors growth, %").toBeLessThan(
+      10,
+    );
     passed = true;
   },
 );
