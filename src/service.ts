@@ -38,6 +38,8 @@ import { createLibraryOperations } from './library/operations.js';
 import { ReconnectDrift, summarizeDrift } from './library/reconnect-drift.js';
 import { TaskScheduler } from './library/scheduler.js';
 import { createSyncJobHandler } from './sync/handler.js';
+import { SYNC_JOB_KIND } from './sync/job-contract.js';
+import { MAX_LANE_MATES } from './sync/shared-scan.js';
 import { startConnectionKeeper } from './kodi/connection-keeper.js';
 import { KodiPool } from './sync/kodi-pool.js';
 import { PlayerMonitor } from './sync/player-monitor.js';
@@ -267,7 +269,13 @@ export async function startService(
           notify: (event) => notifier.notify(event),
           logger,
         },
-        createSyncJobHandler({ store: syncStore, clientFor: (p) => pool.clientFor(p), logger }),
+        createSyncJobHandler({
+          store: syncStore,
+          clientFor: (p) => pool.clientFor(p),
+          laneMates: (lane) =>
+            queue.listJobs({ lane, states: ['queued'], kind: SYNC_JOB_KIND, limit: MAX_LANE_MATES }),
+          logger,
+        }),
       );
       const worker = new Worker(queue, handler, {
         concurrency: config.workers,

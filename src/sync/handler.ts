@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { JobKind } from '../queue/index.js';
 import { DatabaseUnavailableError } from '../store/index.js';
 import type { KodiClient } from '../kodi/client.js';
-import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi } from '../paths/index.js';
+import { folderBelow, kodiDirname, kodiFolder, mapManagerToKodi, type PathMapping } from '../paths/index.js';
 import { errorMessage, NotFoundError, PermanentError, retryClassOf, TransientError } from '../util/errors.js';
 import { decideAction } from './decide.js';
 import { removeItem } from './delete.js';
@@ -28,6 +28,7 @@ import { refreshItem } from './republish.js';
 import { withEntries } from './user-data.js';
 import { DEFAULT_SCAN_TIMING, type ScanTiming } from './scan-wait.js';
 import { confirmOnSecondMember, refreshOtherScreens } from './shared-database.js';
+import { MAX_LANE_MATES, publishedBySharedScan, SharedScanRegistry, type LaneMate } from './shared-scan.js';
 import { StepRecorder, type RecordedStep } from './steps.js';
 import { itemIdOf, replacesOf, SYNC_JOB_KIND, syncJobKind } from './job-contract.js';
 import type { ItemSyncRecord, SyncEvidence, SyncGroup, SyncItem, SyncPlayer, SyncStore } from './types.js';
@@ -51,9 +52,17 @@ export interface SyncJobContext {
   addSteps?(steps: readonly RecordedStep[]): unknown;
 }
 
+/** A waiting job of a lane as the queue lists it (queue.listJobs): `runAfter` says whether it is due. */
+export type LaneJob = SyncJob & { runAfter?: number };
+
 export interface SyncEngineDeps {
   store: SyncStore;
   clientFor: (player: SyncPlayer) => KodiClient | Promise<KodiClient>;
+  /**
+   * The lane's waiting ('queued') sync jobs, read through the queue's API. With it a publish scans once for the new
+   * movies waiting behind it (shared-scan.ts); without it every job scans for itself.
+   */
+  laneMates?: (lane: number) => Promise<LaneJob[]>;
   timing?: Partial<ScanTiming>;
   logger?: Logger;
   now?: () => number;
@@ -72,6 +81,14 @@ interface Plan {
   replacements: Replacement[];
   /** What the last verified job recorded, and any user data held for a restore. */
   record: ItemSyncRecord | undefined;
+  mappings: PathMapping[];
+}
+
+/** A movie is scanned by its folder; an episode by its show folder (the folder right below the TV source root). */
+function scanFolderOf(kind: SyncItem['kind'], sourceRoot: string, kodiFile: string): string {
+  return kind === 'episode'
+    ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
+    : kodiDirname(kodiFile);
 }
 
 async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
@@ -92,16 +109,52 @@ async function plan(store: SyncStore, job: SyncJob): Promise<Plan> {
   const sourceRoot = library
     ? kodiFolder(mapManagerToKodi(mappings, library.rootPath, options))
     : kodiDirname(kodiFile);
-  // A movie is scanned by its folder; an episode by its show folder (the folder right below the TV source root).
-  const scanFolder =
-    item.kind === 'episode'
-      ? (folderBelow(sourceRoot, kodiFile) ?? kodiDirname(kodiFile))
-      : kodiDirname(kodiFile);
+  const scanFolder = scanFolderOf(item.kind, sourceRoot, kodiFile);
   const replacements = replacesOf(job).map((managerPath) => ({
     managerPath,
     kodiFile: mapManagerToKodi(mappings, managerPath, options),
   }));
-  return { item, group, players, kodiFile, scanFolder, sourceRoot, replacements, record };
+  return { item, group, players, kodiFile, scanFolder, sourceRoot, replacements, record, mappings };
+}
+
+/** Never verified in this group, or verified absent: a publish of it is a new entry for Kodi. */
+const isNew = (record: ItemSyncRecord | undefined): boolean => !record || record.kodiFile === null;
+
+/**
+ * The waiting lane-mates a shared scan can serve (shared-scan.ts): due sync jobs that publish a new item of the same
+ * kind and library and replace nothing. One that cannot be read or mapped is left to its own job.
+ */
+async function laneMatesOf(deps: SyncEngineDeps, job: SyncJob, p: Plan): Promise<LaneMate[]> {
+  if (!deps.laneMates || p.item.libraryId === null) return [];
+  const now = Date.now();
+  const waiting = (await deps.laneMates(job.lane))
+    .filter(
+      (j) =>
+        j.id !== job.id &&
+        (j.kind ?? SYNC_JOB_KIND) === SYNC_JOB_KIND &&
+        (j.runAfter ?? 0) <= now &&
+        replacesOf(j).length === 0,
+    )
+    .slice(0, MAX_LANE_MATES);
+  const mates = await Promise.all(
+    waiting.map(async (j): Promise<LaneMate | undefined> => {
+      try {
+        const itemId = itemIdOf(j);
+        const [item, record] = await Promise.all([
+          deps.store.getItem(itemId),
+          deps.store.getItemSync(itemId, job.lane),
+        ]);
+        if (!item || item.kind !== p.item.kind || item.state !== 'published') return undefined;
+        if (item.libraryId !== p.item.libraryId || !isNew(record)) return undefined;
+        const kodiFile = mapManagerToKodi(p.mappings, item.path, { groupName: p.group.name });
+        return { jobId: j.id, kodiFile, scanFolder: scanFolderOf(item.kind, p.sourceRoot, kodiFile) };
+      } catch (error) {
+        if (error instanceof DatabaseUnavailableError) throw error;
+        return undefined;
+      }
+    }),
+  );
+  return mates.filter((m): m is LaneMate => m !== undefined);
 }
 
 /**
@@ -133,16 +186,19 @@ async function reconcile(op: Operation, record: ItemSyncRecord | undefined): Pro
       return row ? refreshItem(op, row) : publishItem(op);
     case 'remove':
       return removeItem(op, rowsToRemove(op.item, lookup.rows));
-    case 'in-sync':
-      return {
+    case 'in-sync': {
+      const note = row && isNew(record) ? op.shared?.registry.take(op.shared.lane, op.kodiFile) : undefined;
+      const inKodi = {
         ...base,
-        outcome: 'already in sync',
         kodiIds: lookup.rows.map((r) => r.id),
         file: row?.file ?? null,
-        matchedBy: lookup.storedForm ? 'stored form' : 'file',
-        completion: 'lookup',
+        matchedBy: lookup.storedForm ? ('stored form' as const) : ('file' as const),
         ...(row && { title: row.title }),
       };
+      // Added by a scan another job of this lane sent for it too: published by that scan, proven by this lookup.
+      if (row && note?.added.has(row.id)) return publishedBySharedScan(inKodi, note);
+      return { ...inKodi, outcome: 'already in sync', completion: 'lookup' };
+    }
     case 'absent':
       return { ...base, outcome: 'already absent', kodiIds: [], file: op.kodiFile, completion: 'lookup' };
   }
@@ -215,6 +271,7 @@ interface JobRun {
   now: () => number;
   /** performance.now() when the handler took the job. */
   started: number;
+  registry: SharedScanRegistry;
 }
 
 /**
@@ -227,7 +284,16 @@ function withKodiTime(evidence: SyncEvidence, steps: StepRecorder, started: numb
   return { ...evidence, timings: { ...evidence.timings, kodiMs, totalMs } };
 }
 
-async function runItemJob({ deps, job, ctx, steps, timing, now, started }: JobRun): Promise<SyncEvidence> {
+async function runItemJob({
+  deps,
+  job,
+  ctx,
+  steps,
+  timing,
+  now,
+  started,
+  registry,
+}: JobRun): Promise<SyncEvidence> {
   const p = await plan(deps.store, job);
   const deferredFor = job.firstDeferredAt ? now() - job.firstDeferredAt : 0;
   const choice = await chooseMembers(p.group, p.players, deps.clientFor, steps, deferredFor);
@@ -249,6 +315,7 @@ async function runItemJob({ deps, job, ctx, steps, timing, now, started }: JobRu
       steps,
       timing,
       signal: ctx.signal,
+      shared: { lane: job.lane, jobId: job.id, registry, mates: () => laneMatesOf(deps, job, p) },
     };
     let evidence = await withSiblingsRestored(
       op,
@@ -329,6 +396,7 @@ export function createSyncJobHandler(
 ): (job: SyncJob, ctx: SyncJobContext) => Promise<SyncJobResult> {
   const timing: ScanTiming = { ...DEFAULT_SCAN_TIMING, ...deps.timing };
   const now = deps.now ?? Date.now;
+  const registry = new SharedScanRegistry();
   return async (job, ctx) => {
     const jobStarted = performance.now();
     const steps = new StepRecorder(
@@ -338,7 +406,7 @@ export function createSyncJobHandler(
           : Promise.all(batch.map((s) => ctx.step(s.call, s.answer, s.durationMs))),
       (error) => deps.logger?.warn({ err: error, job: job.id }, 'recording a step failed'),
     );
-    const run: JobRun = { deps, job, ctx, steps, timing, now, started: jobStarted };
+    const run: JobRun = { deps, job, ctx, steps, timing, now, started: jobStarted, registry };
     try {
       return job.kind === FOLDER_REMOVAL_KIND ? await runFolderRemoval(run) : await runItemJob(run);
     } finally {

@@ -1,6 +1,6 @@
 /**
- * What the engine knows, per Kodi client, about "this Kodi is not scanning": an IsScanningVideo answer of false,
- * still valid while the WebSocket stayed up, no OnScanStarted / OnCleanStarted arrived since, and at most
+ * What the engine knows, per Kodi client, about "this Kodi is not scanning": an IsScanningVideo answer of false (or an
+ * OnScanFinished), still valid while the WebSocket stayed up, no OnScanStarted / OnCleanStarted arrived since, and at most
  * KNOWN_IDLE_MS ago. The next job's pre-scan idle check can then skip its own IsScanningVideo call — each costs
  * Kodi a GUI frame, 20–30 ms (research/real-kodi.md §15) — without knowing less: a scan started by anyone is
  * announced to every WebSocket client, and the call would only sample the same state a moment later.
@@ -26,6 +26,13 @@ function invalidate(state: ClientState): void {
   state.idleAt = undefined;
 }
 
+/** OnScanFinished over a WebSocket that stayed up: idle now, as an IsScanningVideo false would say. */
+function finished(state: ClientState, client: KodiClient): void {
+  if (!client.webSocketUp || state.cleaning) return;
+  state.idleAt = performance.now();
+  state.idleGeneration = state.generation;
+}
+
 function stateOf(client: KodiClient): ClientState {
   const known = states.get(client);
   if (known) return known;
@@ -33,6 +40,7 @@ function stateOf(client: KodiClient): ClientState {
   // Subscribed for the client's lifetime (the pool keeps one client per Kodi); both end with the client.
   client.onNotification((n) => {
     if (n.method === 'VideoLibrary.OnScanStarted') invalidate(state);
+    else if (n.method === 'VideoLibrary.OnScanFinished') finished(state, client);
     else if (n.method === 'VideoLibrary.OnCleanStarted') {
       state.cleaning = true;
       invalidate(state);

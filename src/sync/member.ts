@@ -4,9 +4,11 @@
  * group's max deferral, then the busy policy; nobody answering → transient (the queue backs off).
  */
 import type { KodiClient } from '../kodi/client.js';
+import type { KodiActivePlayer } from '../kodi/types.js';
 import { describeKodi } from '../kodi/errors.js';
 import { maskCredentials } from '../paths/index.js';
 import { BusyError, errorMessage, PermanentError, retryClassOf, TransientError } from '../util/errors.js';
+import { beginPlayerCheck, knownNotPlaying, recordPlayers } from './player-tracker.js';
 import type { StepRecorder } from './steps.js';
 import type { SyncGroup, SyncPlayer } from './types.js';
 
@@ -34,12 +36,27 @@ async function probe(client: KodiClient, steps: StepRecorder, skipActive: boolea
     await steps.call(`JSONRPC.Ping ${client.endpoint.name}`, () => client.ping(), String);
   }
   if (!skipActive) return false;
+  return (await activePlayers(client, steps)).some((p) => p.type === 'video');
+}
+
+/** GetActivePlayers, recorded; none when an answer just before still holds (player-tracker.ts). */
+async function activePlayers(client: KodiClient, steps: StepRecorder): Promise<KodiActivePlayer[]> {
+  if (knownNotPlaying(client)) {
+    steps.note(`Player.GetActivePlayers ${client.endpoint.name}`, 'none (known: no playback started since)');
+    return [];
+  }
+  const generation = beginPlayerCheck(client);
   const players = await steps.call(
     `Player.GetActivePlayers ${client.endpoint.name}`,
     () => client.getActivePlayers(),
     (r) => (r.length ? r.map((p) => p.type).join(',') : 'none'),
   );
-  return players.some((p) => p.type === 'video');
+  recordPlayers(
+    client,
+    generation,
+    players.some((p) => p.type === 'video'),
+  );
+  return players;
 }
 
 export async function chooseMembers(
@@ -93,11 +110,7 @@ export async function chooseMembers(
 
 /** The playing file on a member, if any (compare files, not ids: ids change on refresh; real-kodi.md §10). */
 export async function playingFiles(member: Member, steps: StepRecorder): Promise<string[]> {
-  const players = await steps.call(
-    `Player.GetActivePlayers ${member.player.name}`,
-    () => member.client.getActivePlayers(),
-    (r) => (r.length ? r.map((p) => p.type).join(',') : 'none'),
-  );
+  const players = await activePlayers(member.client, steps);
   const files: string[] = [];
   for (const p of players.filter((x) => x.type === 'video')) {
     const item = await steps.call(

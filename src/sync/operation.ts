@@ -7,6 +7,7 @@ import { BusyError } from '../util/errors.js';
 import { describeKodi } from '../kodi/errors.js';
 import { playingFiles, type Member } from './member.js';
 import type { ScanTiming } from './scan-wait.js';
+import type { SharedScanContext } from './shared-scan.js';
 import { waitUntilIdle } from './scan-wait.js';
 import type { StepRecorder } from './steps.js';
 import type { SyncGroup, SyncItem } from './types.js';
@@ -46,6 +47,8 @@ export interface Operation {
   steps: StepRecorder;
   timing: ScanTiming;
   signal?: AbortSignal;
+  /** Set when the engine can read the lane's waiting jobs: a publish scans once for its lane-mates too. */
+  shared?: SharedScanContext;
 }
 
 /** What acting on a member's library needs, whatever the job kind (an item, or a folder removal). */

@@ -9,7 +9,7 @@
 import { describeKodi } from '../kodi/errors.js';
 import { TransientError } from '../util/errors.js';
 import type { KodiFileEntry } from '../kodi/types.js';
-import { kodiDirname, kodiFolder, maskCredentials } from '../paths/index.js';
+import { kodiDirname, kodiFolder, maskCredentials, withoutCredentials } from '../paths/index.js';
 import { NotAddedError, type NotAddedCause } from './failures.js';
 import { entriesSharingHash, resetFolderHash } from './folder-hash.js';
 import { waitPastFolderTimes } from './folder-time.js';
@@ -25,6 +25,7 @@ import {
 } from './lookup.js';
 import { waitForLibraryIdle, type Operation } from './operation.js';
 import { scanAndWait, type ScanOutcome } from './scan-wait.js';
+import { commonFolder, type LaneMate, type SharedScanContext } from './shared-scan.js';
 import type { SyncEvidence } from './types.js';
 import { KodiWatcher } from './watcher.js';
 
@@ -80,10 +81,24 @@ function listsFile(listing: Listing, file: string): boolean {
  * The folder times Kodi's hash of `directory` is made of: the folder's own (from its parent's listing) and, for a
  * show folder, its sub-folders' (from its own listing). Waits until the newest is in a past second; repeated while
  * new changes keep landing, up to MAX_FOLDER_TIME_WAIT_MS.
+ *
+ * Only where a skipped folder would cost something (`onlyWhenKnown`): when Kodi already holds entries under the
+ * folder's hash. A folder Kodi holds nothing of (a new movie, a new show) is scanned at once. Measured on Kodi 20.1
+ * (real-kodi.md §17, 2026-12-02, 3 rounds each): a new show's first scan stores no hash that hides a late episode;
+ * a new movie folder's first scan does, so a second video landing in it later in the same second is skipped — but
+ * that later item's own job finds it missing by lookup and resets the hash by removing an entry added seconds ago
+ * (folder-hash.ts: nothing watched to lose, and its user data is restored anyway).
+ * The wait cost every new movie ~0.8 s (W1 p50 811 ms against a floor of 339 ms) to spare that rare recovery.
  */
-async function waitForFolderSecond(op: Operation, directory: string, parentListing: Listing): Promise<void> {
+async function waitForFolderSecond(
+  op: Operation,
+  directory: string,
+  parentListing: Listing,
+  onlyWhenKnown: boolean,
+): Promise<void> {
   const started = performance.now();
   let parent = parentListing;
+  let known = !onlyWhenKnown;
   for (;;) {
     const times = [entryOf(parent, directory)?.lastmodified];
     if (op.item.kind === 'episode') {
@@ -99,6 +114,17 @@ async function waitForFolderSecond(op: Operation, directory: string, parentListi
     }
     const waited = performance.now() - started;
     if (verdict.waitMs === 0 || op.signal?.aborted) return;
+    if (!known) {
+      known = (await entriesSharingHash(op)).length > 0;
+      if (!known) {
+        op.steps.note(
+          'folder time',
+          `"${directory}" changed within this second, but Kodi holds nothing under its hash yet: scanning now ` +
+            `(a file landing later in this second is found missing by its own job, which resets the hash)`,
+        );
+        return;
+      }
+    }
     if (waited + verdict.waitMs > MAX_FOLDER_TIME_WAIT_MS) {
       op.steps.note('folder time', `still changing after ${Math.round(waited)} ms: scanning now`);
       return;
@@ -149,6 +175,163 @@ interface AttemptState {
   started: number;
 }
 
+/** A first attempt that scans for waiting lane-mates too (shared-scan.ts). */
+interface SharedPlan {
+  context: SharedScanContext;
+  mates: LaneMate[];
+  directory: string;
+}
+
+/**
+ * What a scan costs Kodi per folder of the scanned directory that it skips by hash (a root scan with nothing new:
+ * 363–747 ms for 300–1,040 folders, real-kodi.md §4), and what one more job's own scan costs (W1, folder written
+ * before the publish: 175 ms p50, bench/results/real-kodi.md). A shared scan of the source root pays for every
+ * folder in it: on a big library it is worth it only for several movies at once.
+ */
+const SKIPPED_FOLDER_MS = 0.7;
+const OWN_SCAN_MS = 150;
+
+/**
+ * The lane-mates this publish can scan for — new items of the same library not covered by a recent shared scan:
+ * movies when one scan of their common folder (listed in `primed` when it is the source root) costs less than
+ * theirs; episodes of the same show, whose show folder this job scans anyway.
+ */
+async function sharedPlan(op: Operation, primed: Listing): Promise<SharedPlan | undefined> {
+  const context = op.shared;
+  // An upgrade or rename keeps its careful per-item flow (the old entry's hash and user data are at stake).
+  if (!context || op.scanFolder === op.sourceRoot || op.replacements.length > 0) return undefined;
+  const episodes = op.item.kind === 'episode';
+  const mates = (await context.mates()).filter(
+    (m) =>
+      !sameStoredFile(m.kodiFile, op.kodiFile) &&
+      m.scanFolder !== op.sourceRoot &&
+      storedBelow(m.scanFolder, op.sourceRoot) &&
+      (!episodes || m.scanFolder === op.scanFolder) &&
+      !context.registry.covers(context.lane, m.kodiFile),
+  );
+  if (mates.length === 0) return undefined;
+  const what = episodes ? 'episode(s) of this show' : 'movie(s)';
+  const directory = episodes
+    ? op.scanFolder
+    : commonFolder([op.scanFolder, ...mates.map((m) => m.scanFolder)], op.sourceRoot);
+  const folders = kodiFolder(kodiDirname(op.scanFolder)) === directory ? primed.entries.length : 0;
+  if (mates.length * OWN_SCAN_MS < folders * SKIPPED_FOLDER_MS) {
+    op.steps.note(
+      'shared scan',
+      `${mates.length} more new ${what} wait, but one scan of "${directory}" (${folders} folders) would cost more than theirs`,
+    );
+    return undefined;
+  }
+  if (!episodes) {
+    const batch = [op.scanFolder, ...mates.map((m) => m.scanFolder)];
+    const strangers = await unpublishedBelow(op, directory, folders > 0 ? primed : undefined, batch);
+    if (strangers.length > 0) {
+      op.steps.note(
+        'shared scan',
+        `not shared: a scan of "${directory}" would also add "${strangers[0] ?? ''}"${strangers.length > 1 ? ` and ${strangers.length - 1} more` : ''}, ` +
+          `which nobody published (an import may still be copying): each job scans its own folder`,
+      );
+      return undefined;
+    }
+  }
+  op.steps.note(
+    'shared scan',
+    `${mates.length} more new ${what} wait in this lane: one scan of "${directory}" for all, each verified by its own job`,
+  );
+  return { context, mates, directory };
+}
+
+const VIDEO_FILE = /\.(mkv|mp4|m4v|avi|mov|wmv|ts|m2ts|mpg|mpeg|iso|webm)$/i;
+
+/**
+ * What a scan of `directory` would add besides the batch: its sub-folders (and loose videos) that Kodi holds nothing
+ * of and no job of the batch publishes — a folder an import is still copying into, or one nobody published.
+ * A form that does not compare (another case, credentials) counts as unknown: the shared scan is skipped, never
+ * widened.
+ */
+async function unpublishedBelow(
+  op: Operation,
+  directory: string,
+  listing: Listing | undefined,
+  batch: readonly string[],
+): Promise<string[]> {
+  const listed = listing ?? (await list(op, directory));
+  if (!listed.ok) return [directory];
+  const root = withoutCredentials(directory);
+  const separator = root.slice(-1);
+  const below = (stored: string): string | undefined => {
+    const path = withoutCredentials(stored);
+    const first = path.startsWith(root) ? path.slice(root.length).split(separator)[0] : '';
+    return first ? `${root}${first}${separator}` : undefined;
+  };
+  const rows = await op.library.list(
+    { field: 'path', operator: 'startswith', value: directory },
+    [],
+    `below "${directory}" (what a scan of it would add)`,
+  );
+  const accounted = new Set([...batch, ...rows.map((r) => r.file)].map((path) => below(path)));
+  const files = new Set(rows.map((r) => withoutCredentials(r.file)));
+  return listed.entries
+    .filter((e) =>
+      e.filetype === 'directory'
+        ? !accounted.has(below(e.file))
+        : VIDEO_FILE.test(e.file) && !files.has(withoutCredentials(e.file)),
+    )
+    .map((e) => e.file);
+}
+
+/**
+ * Before a shared scan: every lane-mate's parent folder listed (most share the leader's, listed already), then the
+ * folder-second rule over every folder the scan hashes — waiting only for folders Kodi already holds entries of.
+ */
+async function primeLaneMates(
+  op: Operation,
+  plan: SharedPlan,
+  ownParent: string,
+  primed: Listing,
+): Promise<void> {
+  const listings = new Map<string, Listing>([[ownParent, primed]]);
+  const folders = [op.scanFolder, ...plan.mates.map((m) => m.scanFolder)];
+  for (const folder of folders) {
+    const parent = kodiDirname(folder);
+    if (!listings.has(parent)) listings.set(parent, await list(op, parent));
+  }
+  if (plan.directory !== op.sourceRoot && !listings.has(kodiDirname(plan.directory)))
+    await list(op, kodiDirname(plan.directory));
+  const recent = folders.filter(
+    (folder) =>
+      waitPastFolderTimes(
+        [entryOf(listings.get(kodiDirname(folder)) ?? primed, folder)?.lastmodified],
+        Date.now(),
+      ).waitMs > 0,
+  );
+  if (recent.length === 0) return;
+  const held = await op.library.list(
+    { or: recent.map((folder) => ({ field: 'path', operator: 'is', value: kodiFolder(folder) })) },
+    [],
+    `path of ${recent.length} folder(s) changed within this second`,
+  );
+  const known = recent.filter((folder) => held.some((row) => storedBelow(row.file, kodiFolder(folder))));
+  const verdict = waitPastFolderTimes(
+    known.map((folder) => entryOf(listings.get(kodiDirname(folder)) ?? primed, folder)?.lastmodified),
+    Date.now(),
+  );
+  if (verdict.waitMs === 0) {
+    op.steps.note(
+      'folder time',
+      `${recent.length} folder(s) changed within this second, none of which Kodi holds entries of: scanning now`,
+    );
+    return;
+  }
+  const waitMs = Math.min(verdict.waitMs, MAX_FOLDER_TIME_WAIT_MS);
+  op.steps.note(
+    'folder time',
+    `${known.length} folder(s) Kodi holds entries of changed within this second: waiting ${waitMs} ms so a later file changes Kodi's folder hash`,
+    waitMs,
+  );
+  await sleep(waitMs, op.signal);
+}
+
 /** One attempt: prime, wait for the folder's second, scan, await, look up. Evidence when the item is in Kodi. */
 async function tryAttempt(
   op: Operation,
@@ -164,8 +347,11 @@ async function tryAttempt(
     if ((!root.ok || root.entries.length === 0) && (await isKodiSource(op))) throw shareOffline(op, root);
     throw invisibleFolder(op, attempt.prime, primed);
   }
-  if (attempt.directory !== undefined && attempt.directory !== op.sourceRoot) {
-    await waitForFolderSecond(op, attempt.directory, primed);
+  const shared = first && primed.ok ? await sharedPlan(op, primed) : undefined;
+  if (shared && shared.directory !== attempt.directory) {
+    await primeLaneMates(op, shared, attempt.prime, primed);
+  } else if (attempt.directory !== undefined && attempt.directory !== op.sourceRoot) {
+    await waitForFolderSecond(op, attempt.directory, primed, true);
   }
   const isPresent = async (): Promise<boolean> =>
     pickItemRow(op.item, (await lookupFile(op.library, op.kodiFile)).rows) !== undefined;
@@ -173,17 +359,43 @@ async function tryAttempt(
     op.member.client,
     op.steps,
     state.watcher,
-    attempt.directory,
+    shared ? shared.directory : attempt.directory,
     isPresent,
     op.timing,
     op.signal,
   );
+  if (shared) {
+    shared.context.registry.record(
+      shared.context.lane,
+      shared.mates.map((m) => m.kodiFile),
+      {
+        jobId: shared.context.jobId,
+        directory: shared.directory,
+        items: shared.mates.length + 1,
+        added: new Set(state.watcher.added.filter((a) => a.type === op.item.kind).map((a) => a.id)),
+        completion: outcome.completion,
+        at: Date.now(),
+      },
+    );
+  }
   const lookup = await lookupFile(op.library, op.kodiFile);
   state.lookalikes = lookup.lookalikes;
   const row = pickItemRow(op.item, lookup.rows);
   if (row) {
     const matchedBy = lookup.storedForm ? 'stored form' : 'file';
-    return found(op, row, lookup.rows, outcome, state.escalation, matchedBy, state.started);
+    const evidence = found(op, row, lookup.rows, outcome, state.escalation, matchedBy, state.started);
+    if (!shared) return evidence;
+    return {
+      ...evidence,
+      sharedScan: {
+        byJob: shared.context.jobId,
+        directory: shared.directory,
+        items: shared.mates.length + 1,
+      },
+      notes: [
+        `scanned "${shared.directory}" once for this item and ${shared.mates.length} waiting in the same lane; each is verified by its own job`,
+      ],
+    };
   }
   const fallback = await findByIdsOrTitle(op.library, op.item, op.scanFolder);
   if (fallback && state.watcher.wasAdded(op.item.kind, fallback.row.id)) {
@@ -212,7 +424,7 @@ export async function rescanFolder(op: Operation): Promise<void> {
     const attempt = attempts(op)[0];
     if (!attempt) return;
     const primed = await idleAndPrimed(op, attempt.prime);
-    if (attempt.directory !== undefined) await waitForFolderSecond(op, attempt.directory, primed);
+    if (attempt.directory !== undefined) await waitForFolderSecond(op, attempt.directory, primed, false);
     await scanAndWait(
       op.member.client,
       op.steps,

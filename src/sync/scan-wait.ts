@@ -1,7 +1,8 @@
 /**
  * Sending a Scan safely and knowing when it ended (DESIGN §2.4, §6.4):
  * - never while Kodi scans (a second Scan cancels the running one and adds nothing, yet answers OK; real-kodi.md §3);
- * - start = OnScanStarted or IsScanningVideo true; end = OnScanFinished confirmed by IsScanningVideo false (§2);
+ * - start = OnScanStarted or IsScanningVideo true; end = OnScanFinished (confirmed by IsScanningVideo false only
+ *   when the WebSocket dropped since the watcher began: events in doubt) (§2);
  * - WebSocket down or dropped mid-scan → poll IsScanningVideo + the lookup, and never conclude "done" before the
  *   scan was seen to start or the item was seen to appear (a one-folder scan lasts 20–300 ms, so a poll alone cannot
  *   tell "not started yet" from "finished"; §2).
@@ -153,9 +154,16 @@ export async function scanAndWait(
     const elapsed = performance.now() - sent;
     if (watcher.scanFinished) {
       watcher.resetScan();
-      if (!(await isScanning(client, steps))) {
+      // Events in doubt (the WebSocket dropped since the watcher began): confirm with IsScanningVideo. Otherwise
+      // OnScanFinished is the end — the check cost Kodi a GUI frame (~30 ms) per job and told nothing more.
+      const trusted = watcher.eventsReliable;
+      if (trusted || !(await isScanning(client, steps))) {
         const detectAfterFinishedMs = performance.now() - watcher.scanFinishedAt;
-        steps.note('wait for scan end', 'OnScanFinished, IsScanningVideo false', elapsed);
+        steps.note(
+          'wait for scan end',
+          trusted ? 'OnScanFinished' : 'OnScanFinished, IsScanningVideo false',
+          elapsed,
+        );
         return {
           completion: polled ? 'polling' : 'OnScanFinished event',
           scanMs: elapsed,

@@ -99,6 +99,8 @@ export interface SyncEvidence {
   removedShowId?: number;
   /** Shared-database groups: the second member that confirmed the change. */
   confirmedBy?: string;
+  /** Added by one scan sent for several new movies of a lane (shared-scan.ts): who sent it, of what, for how many. */
+  sharedScan?: { byJob: number; directory: string; items: number };
   /** Shared-database groups: the other members whose screens were refreshed to show the change. */
   screensRefreshed?: string[];
   timings: Record<string, number>;

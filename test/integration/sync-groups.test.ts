@@ -73,15 +73,20 @@ describe('sync across groups and members', () => {
     );
     const jobs = await rig.waitForBatch(batchId);
     expect(jobs.map((j) => j.state)).toEqual(Array(4).fill('succeeded'));
-    for (const job of jobs)
-      expect(job.result).toMatchObject({
-        member: 'kitchen',
-        confirmedBy: 'garage',
-        screensRefreshed: ['garage'],
-      });
-    // The other member only ever got the screen refresh: a Scan of a folder that does not exist.
+    for (const job of jobs) {
+      const evidence = job.result as SyncEvidence;
+      expect(evidence).toMatchObject({ member: 'kitchen', confirmedBy: 'garage' });
+      // Jobs verified by one shared scan end milliseconds apart: the previous refresh may still be running there.
+      if (!evidence.screensRefreshed)
+        expect(evidence.notes).toContain(
+          "screen of garage not refreshed: it is scanning (its scan's end refreshes it)",
+        );
+      else expect(evidence.screensRefreshed).toEqual(['garage']);
+    }
+    // The other member only ever got screen refreshes: Scans of a folder that does not exist.
     const bScans = b.sim.calls('VideoLibrary.Scan').map((c) => (c.params as { directory: string }).directory);
-    expect(bScans).toEqual(Array(4).fill(`${a.moviesRoot}.kodi-sync-screen-refresh/`));
+    expect(bScans.length).toBeGreaterThan(0);
+    expect(new Set(bScans)).toEqual(new Set([`${a.moviesRoot}.kodi-sync-screen-refresh/`]));
     expect(a.sim.movies()).toHaveLength(4);
     assertNoScanWhileScanning(a);
     assertNoScanWhileScanning(b);

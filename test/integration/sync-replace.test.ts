@@ -43,7 +43,13 @@ describe('replacing a file with a new one (upgrade, rename)', () => {
     return movie;
   }
 
+  /**
+   * The upgrade lands in a later second than the first publish, as it does in life (hours later): the first
+   * publish of a new folder scans at once, so a rename within its second would be skipped by Kodi's folder hash
+   * and found by the hash reset instead (truth-scenarios.ts covers that path).
+   */
   async function upgradeOnDisk(movie: { folder: string; file: string }): Promise<string> {
+    await new Promise((resolve) => setTimeout(resolve, 1_020 - (Date.now() % 1_000)));
     const newFile = `${movie.folder}Upgraded (2000) - 1080p.mkv`;
     await rename(movie.file, newFile);
     await rename(`${movie.folder}Upgraded (2000).nfo`, `${movie.folder}Upgraded (2000) - 1080p.nfo`);

@@ -24,6 +24,8 @@ import { Worker } from '../../src/queue/worker.js';
 import type { ItemEvent } from '../../src/sync/events.js';
 import { submitFolderRemovals } from '../../src/sync/folder-removal.js';
 import { createSyncJobHandler, syncJobKinds, type SyncJob } from '../../src/sync/handler.js';
+import { SYNC_JOB_KIND } from '../../src/sync/job-contract.js';
+import { MAX_LANE_MATES } from '../../src/sync/shared-scan.js';
 import { submitItemEvents } from '../../src/sync/submit.js';
 import { KodiPool } from '../../src/sync/kodi-pool.js';
 import type { ScanTiming } from '../../src/sync/scan-wait.js';
@@ -113,6 +115,8 @@ export async function startRig(options: {
   const handler = createSyncJobHandler({
     store: syncStore,
     clientFor: (player) => pool.acquire(player),
+    laneMates: (lane) =>
+      queue.listJobs({ lane, states: ['queued'], kind: SYNC_JOB_KIND, limit: MAX_LANE_MATES }),
     timing: { startTimeoutMs: 2_000, idleWaitMs: 5_000, ...options.timing },
   });
   const worker = new Worker(queue, (job, ctx) => handler(job, ctx), {

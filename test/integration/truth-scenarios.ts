@@ -5,7 +5,7 @@
  * back, and look-alike names (`_`, `%`, case) published, re-published and deleted next to their decoys.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KodiClient } from '../../src/kodi/client.js';
@@ -160,6 +160,37 @@ export function defineTruthScenarios(target: ScenarioTarget): void {
           expect(sibling).toMatchObject({ playcount: 4, lastplayed: '2022-03-04 05:06:07' });
         // Whichever sibling was chosen, E01 keeps its watched state.
         expect(episodes.find((e) => e.file === e1.file)).toMatchObject({ playcount: 4 });
+      },
+    );
+
+    it(
+      'a second movie landing in a new movie folder within the second of its first scan is still verified, and the first keeps its watched state',
+      { timeout: target.timeoutMs * 2 },
+      async () => {
+        const { kodi, rig, client } = await setUp();
+        // A new folder is scanned at once (no folder-second wait): Kodi stores its hash in that very second.
+        const first = await kodi.writeMovie({ title: 'Two In One', year: 2014 });
+        await publishAndWait(rig, [{ action: 'publish', kind: 'movie', path: first.file }]);
+        const firstRow = must((await movieRows(client))[0], 'the first movie');
+        await client.setMovieDetails(firstRow.id, { playcount: 2, lastplayed: '2023-04-05 06:07:08' });
+        // The second movie lands in the same second: the folder's time is the one Kodi hashed.
+        const folderTime = await stat(first.folder);
+        const second = `${first.folder}Two In One Extended (2015).mkv`;
+        await writeFile(second, 'x');
+        await writeFile(
+          second.replace(/\.mkv$/, '.nfo'),
+          '<movie><title>Two In One Extended</title><year>2015</year></movie>',
+        );
+        await utimes(first.folder, folderTime.atime, folderTime.mtime);
+        const [job] = await publishAndWait(rig, [{ action: 'publish', kind: 'movie', path: second }]);
+        expect(job?.state, job?.lastError ?? '').toBe('succeeded');
+        expect(evidence(job).escalation?.join(' ')).toMatch(/forgets the folder's hash/);
+        const { movies } = await client.getMovies({ properties: ['file', 'playcount', 'lastplayed'] });
+        expect(movies.map((m) => m.file).sort()).toEqual([first.file, second].sort());
+        expect(movies.find((m) => m.file === first.file)).toMatchObject({
+          playcount: 2,
+          lastplayed: '2023-04-05 06:07:08',
+        });
       },
     );
 
