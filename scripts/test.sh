@@ -2,8 +2,9 @@
 # The whole test suite (`npm test`): installs what the tests need on a fresh Debian machine (headless
 # Kodi, Xvfb, ffmpeg, Chromium; as root), makes sure PostgreSQL and MariaDB run, checks types and lint,
 # then runs the fast suite (unit + integration against the simulator, SQLite and PostgreSQL) with the
-# PostgreSQL-restart tests, the browser suite (the web UI in Chromium) and the real-Kodi suite. Ends with one line
-# `N passed, N failed` counting every test; exits non-zero on any failure.
+# PostgreSQL-restart tests, the soak (an accelerated hour against the service process, ≤ 8 min), the browser
+# suite (the web UI in Chromium) and the real-Kodi suite. Ends with one line `N passed, N failed` counting
+# every test; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -26,14 +27,16 @@ npx tsc --noEmit -p . || checks_failed=$((checks_failed + 1))
 npx eslint . || checks_failed=$((checks_failed + 1))
 npx prettier --check . >/dev/null || { echo "prettier: files need formatting (npm run format)"; checks_failed=$((checks_failed + 1)); }
 
-rm -f .tmp/vitest-fast.json .tmp/vitest-browser.json .tmp/vitest-real-kodi.json
+rm -f .tmp/vitest-fast.json .tmp/vitest-soak.json .tmp/vitest-browser.json .tmp/vitest-real-kodi.json
 npx vitest run --project fast --project db-restart --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-fast.json
 fast_rc=$?
+npx vitest run --project soak --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-soak.json
+soak_rc=$?
 npx vitest run --project browser --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-browser.json
 browser_rc=$?
 npx vitest run --project real-kodi --passWithNoTests --reporter=default --reporter=json --outputFile.json=.tmp/vitest-real-kodi.json
 real_rc=$?
 
-npx tsx scripts/summarize-tests.ts "$checks_failed" .tmp/vitest-fast.json .tmp/vitest-browser.json .tmp/vitest-real-kodi.json
+npx tsx scripts/summarize-tests.ts "$checks_failed" .tmp/vitest-fast.json .tmp/vitest-soak.json .tmp/vitest-browser.json .tmp/vitest-real-kodi.json
 summary_rc=$?
-if [ "$fast_rc" -ne 0 ] || [ "$browser_rc" -ne 0 ] || [ "$real_rc" -ne 0 ] || [ "$summary_rc" -ne 0 ]; then exit 1; fi
+if [ "$fast_rc" -ne 0 ] || [ "$soak_rc" -ne 0 ] || [ "$browser_rc" -ne 0 ] || [ "$real_rc" -ne 0 ] || [ "$summary_rc" -ne 0 ]; then exit 1; fi

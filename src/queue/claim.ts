@@ -15,6 +15,8 @@ import { sql, type Selectable } from 'kysely';
 import type { Store } from '../store/open.js';
 import type { JobsTable } from '../store/schema.js';
 import { isUniqueViolation, writeTransaction, type Tx } from '../store/transaction.js';
+import type { JobKinds } from './enqueue.js';
+import { handOver, waitingFollowUp } from './handover.js';
 
 export interface ClaimOptions {
   /** Only these lanes (player group ids); all lanes when absent. */
@@ -116,17 +118,19 @@ export function poisonMessage(crashes: number, now: number): string {
 
 /**
  * Running jobs whose lease expired (their worker died or hung): each counts a crash, recorded as a step; below
- * `maxCrashes` it goes back to the queue, at the limit it fails (a poison job). Returns the rows as written.
+ * `maxCrashes` it goes back to the queue — or hands over to the follow-up waiting for its item (handover.ts) —, at
+ * the limit it fails (a poison job). Returns the rows as written (a handed-over job as requeued, ended cancelled).
  */
 export async function reapExpired(
   store: Store,
   maxCrashes: number,
+  kinds: JobKinds,
   now = Date.now(),
 ): Promise<{ requeued: Selectable<JobsTable>[]; failed: Selectable<JobsTable>[] }> {
   return writeTransaction(store.db, store.dialect, async (tx) => {
     const expired = await tx
       .selectFrom('jobs')
-      .select(['id', 'crashes'])
+      .selectAll()
       .where('state', '=', 'running')
       .where('lease_expires_at', '<', now)
       .execute();
@@ -135,27 +139,34 @@ export async function reapExpired(
     for (const job of expired) {
       const crashes = job.crashes + 1;
       const poisoned = crashes >= maxCrashes;
-      const row = await tx
-        .updateTable('jobs')
-        .set({
-          crashes,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: now,
-          ...(poisoned
-            ? {
-                state: 'failed',
-                finished_at: now,
-                error_class: 'permanent',
-                last_error: poisonMessage(crashes, now),
-              }
-            : { state: 'queued', run_after: now }),
-        })
-        .where('id', '=', job.id)
-        .where('state', '=', 'running')
-        .where('lease_expires_at', '<', now)
-        .returningAll()
-        .executeTakeFirst();
+      const followUp = poisoned ? undefined : await waitingFollowUp(tx, job);
+      const row = followUp
+        ? await handOver(tx, kinds, job, followUp, {
+            why: `its worker stopped without finishing it (crash ${crashes})`,
+            now,
+            crashes,
+          })
+        : await tx
+            .updateTable('jobs')
+            .set({
+              crashes,
+              lease_owner: null,
+              lease_expires_at: null,
+              updated_at: now,
+              ...(poisoned
+                ? {
+                    state: 'failed',
+                    finished_at: now,
+                    error_class: 'permanent',
+                    last_error: poisonMessage(crashes, now),
+                  }
+                : { state: 'queued', run_after: now }),
+            })
+            .where('id', '=', job.id)
+            .where('state', '=', 'running')
+            .where('lease_expires_at', '<', now)
+            .returningAll()
+            .executeTakeFirst();
       if (!row) continue;
       // In the same transaction: the process that reaps may claim the job next and die at once (a poison job).
       await tx
@@ -164,7 +175,7 @@ export async function reapExpired(
           job_id: row.id,
           at: now,
           call: 'worker lost',
-          answer: `crash ${crashes}: the lease expired while the job ran (worker crashed, killed or hung)${poisoned ? '; failed' : '; queued again'}`,
+          answer: `crash ${crashes}: the lease expired while the job ran (worker crashed, killed or hung)${poisoned ? '; failed' : followUp ? `; handed over to job ${followUp.id}` : '; queued again'}`,
           duration_ms: 0,
         })
         .execute();

@@ -124,9 +124,9 @@ export async function checkReferences(tx: Tx, inputs: readonly CheckedInput[]): 
  * kind), else the new one. A waiting payload of another kind, or one that no longer matches the schema,
  * is not merged.
  */
-function coalescedPayload(
+export function coalescedPayload(
   kinds: JobKinds,
-  input: CheckedInput,
+  input: Pick<CheckedInput, 'kind' | 'payload'>,
   waiting: { kind: string; payload: string },
 ): string {
   const definition = kindOf(kinds, input.kind);

@@ -6,7 +6,8 @@
  *   (store/errors.ts), which are transient;
  * - busy → `deferred` until a matching wake() or the timer (BusyError.retryAfterMs or the default);
  *   firstDeferredAt keeps the start of the busy streak for the engine's maximum-deferral rule;
- * - a job whose cancel was requested ends `cancelled`, whatever the handler returned.
+ * - a job whose cancel was requested ends `cancelled`, whatever the handler returned;
+ * - a job that would wait again while a follow-up for its item waits behind it hands over to it (handover.ts).
  * Every write checks that `workerId` still holds the lease: a worker that lost it (reaped after a stall)
  * cannot overwrite what the next holder does; its outcome is dropped and the call returns undefined.
  */
@@ -17,8 +18,12 @@ import { writeTransaction } from '../store/transaction.js';
 import { isTransientDatabaseError } from '../store/errors.js';
 import { BusyError, errorMessage, retryClassOf, type RetryClass } from '../util/errors.js';
 import { nextRetryAt, type BackoffPolicy } from './backoff.js';
+import type { JobKinds } from './enqueue.js';
+import { handOver, waitingFollowUp } from './handover.js';
 
 export interface OutcomePolicy {
+  /** The queue's job kinds: their merge folds a run into its follow-up. */
+  kinds: JobKinds;
   backoff: BackoffPolicy;
   /** Deferral timer when a BusyError gives no retryAfterMs. */
   defaultDeferMs: number;
@@ -58,13 +63,13 @@ function heldBy(jobId: number, workerId: string) {
 
 /** Ends `workerId`'s run with `change`, clearing the lease; undefined when the lease was lost. */
 function endRun(
-  store: Store,
+  db: Store['db'],
   jobId: number,
   workerId: string,
   now: number,
   change: UpdateObject<Database, 'jobs'>,
 ): Promise<Selectable<JobsTable> | undefined> {
-  return store.db
+  return db
     .updateTable('jobs')
     .set({ ...change, updated_at: now, lease_owner: null, lease_expires_at: null })
     .where(heldBy(jobId, workerId))
@@ -79,7 +84,7 @@ export async function succeedJob(
   result: unknown,
 ): Promise<Selectable<JobsTable> | undefined> {
   const now = Date.now();
-  return endRun(store, jobId, workerId, now, {
+  return endRun(store.db, jobId, workerId, now, {
     state: sql<'succeeded'>`case when cancel_requested = 1 then 'cancelled' else 'succeeded' end`,
     result: resultText(result),
     finished_at: now,
@@ -133,6 +138,13 @@ export async function failJob(
     } else {
       change = { state: 'failed', finished_at: now };
     }
+    if (change.state === 'queued' || change.state === 'deferred') {
+      const followUp = await waitingFollowUp(tx, job);
+      if (followUp) {
+        const why = retry === 'busy' ? `deferred: ${message}` : `to be retried: ${message}`;
+        return handOver(tx, policy.kinds, job, followUp, { why, now, errorClass: retry });
+      }
+    }
     return tx
       .updateTable('jobs')
       .set({ ...common, ...change })
@@ -159,18 +171,27 @@ export async function heartbeatJob(
   return { held: row !== undefined, cancelRequested: row?.cancel_requested === 1 };
 }
 
-/** Gives a running job back (worker stopping): queued again, due now. */
+/** Gives a running job back (worker stopping): queued again, due now — or handed over to its follow-up. */
 export async function releaseJob(
   store: Store,
   jobId: number,
   workerId: string,
+  kinds: JobKinds,
 ): Promise<Selectable<JobsTable> | undefined> {
-  const now = Date.now();
-  return endRun(store, jobId, workerId, now, {
-    state: sql<'queued'>`case when cancel_requested = 1 then 'cancelled' else 'queued' end`,
-    // The cast types the parameter for PostgreSQL, which would otherwise take it for text.
-    finished_at: sql<number | null>`case when cancel_requested = 1 then cast(${now} as bigint) else null end`,
-    run_after: now,
+  return writeTransaction(store.db, store.dialect, async (tx) => {
+    const job = await tx.selectFrom('jobs').selectAll().where(heldBy(jobId, workerId)).executeTakeFirst();
+    if (!job) return undefined;
+    const now = Date.now();
+    const followUp = job.cancel_requested === 0 ? await waitingFollowUp(tx, job) : undefined;
+    if (followUp) return handOver(tx, kinds, job, followUp, { why: 'released by a stopping worker', now });
+    return endRun(tx, jobId, workerId, now, {
+      state: sql<'queued'>`case when cancel_requested = 1 then 'cancelled' else 'queued' end`,
+      // The cast types the parameter for PostgreSQL, which would otherwise take it for text.
+      finished_at: sql<
+        number | null
+      >`case when cancel_requested = 1 then cast(${now} as bigint) else null end`,
+      run_after: now,
+    });
   });
 }
 

@@ -248,6 +248,7 @@ export class JobQueue {
   /** Ends a run by its error's retry class; undefined when the lease was lost. */
   async fail(jobId: number, workerId: string, error: unknown): Promise<Job | undefined> {
     const policy = {
+      kinds: this.kinds,
       backoff: this.backoff,
       defaultDeferMs: this.defaultDeferMs,
       ...(this.random && { random: this.random }),
@@ -268,28 +269,35 @@ export class JobQueue {
 
   /** Hands a running job back without counting it as a failure (worker shutting down). */
   async release(jobId: number, workerId: string): Promise<Job | undefined> {
-    const row = await releaseJob(this.store, jobId, workerId);
+    const row = await releaseJob(this.store, jobId, workerId, this.kinds);
     if (!row) return undefined;
     await this.publishJob('released', row);
     return toJob(row);
   }
 
   /**
-   * Running jobs whose lease expired go back to the queue — or, when their worker stopped without finishing them
-   * `maxCrashes` times, fail (a poison job). Each crash is recorded as a step of the job (claim.ts).
+   * Running jobs whose lease expired go back to the queue (or hand over to the follow-up of their item) — or, when
+   * their worker stopped without finishing them `maxCrashes` times, fail (a poison job). Each crash is recorded as a
+   * step of the job (claim.ts).
    */
   async reap(): Promise<number> {
     const { requeued, failed } = await reapExpired(
       this.store,
       this.options.maxCrashes ?? DEFAULT_MAX_CRASHES,
+      this.kinds,
     );
     for (const row of [...requeued, ...failed]) {
       const poisoned = row.state === 'failed';
+      const handedOver = row.state === 'cancelled';
       this.options.logger?.warn(
         { jobId: row.id, lane: row.lane, crashes: row.crashes },
-        poisoned ? 'lease expired again: poison job failed' : 'lease expired: job returned to the queue',
+        poisoned
+          ? 'lease expired again: poison job failed'
+          : handedOver
+            ? 'lease expired: job handed over to the follow-up of its item'
+            : 'lease expired: job returned to the queue',
       );
-      await this.publishJob(poisoned ? 'failed' : 'reaped', row);
+      await this.publishJob(poisoned ? 'failed' : handedOver ? 'cancelled' : 'reaped', row);
     }
     return requeued.length + failed.length;
   }

@@ -8,13 +8,15 @@
  * - otherwise one sibling entry (same movie folder, or same show — the one with the least to lose) has its user data
  *   stored durably, is removed, comes back with the rescan, and gets back exactly what it held (`restoreSiblings`,
  *   which every retry runs until the restore is verified). RefreshTVShow would also work but re-creates every
- *   episode of the show: never a whole show's watched state for one episode.
+ *   episode of the show: never a whole show's watched state for one episode. A sibling whose file is gone from its
+ *   folder by then (the manager deleted or renamed it meanwhile) cannot come back: it is let go, not waited for.
  */
 import { describeKodi } from '../kodi/errors.js';
 import { kodiDirname, kodiFolder } from '../paths/index.js';
 import { TransientError } from '../util/errors.js';
 import { removeRowsProven } from './delete.js';
 import type { LibraryRow } from './library-port.js';
+import { listFolder } from './listing.js';
 import { lookupFile, sameStoredFile, storedBelow } from './lookup.js';
 import type { Operation } from './operation.js';
 import {
@@ -92,9 +94,16 @@ function rowFor(entry: SnapshotEntry, rows: readonly LibraryRow[]): LibraryRow |
     : rows.find((r) => r.season === entry.season && r.episode === entry.episode);
 }
 
+/** Whether Kodi lists the folder of `file` without it: the file is gone (not merely unreachable). */
+async function goneFromItsFolder(op: Operation, file: string): Promise<boolean> {
+  const listing = await listFolder(op.member.client, op.steps, kodiDirname(file), op.signal);
+  return listing.ok && !listing.entries.some((entry) => sameStoredFile(entry.file, file));
+}
+
 /**
  * Puts back the user data of every held sibling entry. A sibling not back in Kodi yet is scanned in by `rescan`
- * once; still missing → transient (the snapshot stays for the retry). Resolves the files restored.
+ * once; still missing → transient (the snapshot stays for the retry), unless Kodi lists its folder without its file
+ * (deleted or renamed since): then there is nothing to restore. Resolves the files restored.
  */
 export async function restoreSiblings(op: Operation, rescan: () => Promise<void>): Promise<string[]> {
   const entries = heldEntries(op.snapshot.held, 'sibling');
@@ -109,6 +118,13 @@ export async function restoreSiblings(op: Operation, rescan: () => Promise<void>
       rescanned = true;
       await rescan();
       row = await find(entry);
+    }
+    if (!row && (await goneFromItsFolder(op, entry.file))) {
+      op.steps.note(
+        'user data',
+        `"${entry.file}" is gone from its folder since its removal: nothing to restore`,
+      );
+      continue;
     }
     if (!row) {
       throw new TransientError(

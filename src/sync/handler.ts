@@ -157,11 +157,13 @@ async function laneMatesOf(deps: SyncEngineDeps, job: SyncJob, p: Plan): Promise
   return mates.filter((m): m is LaneMate => m !== undefined);
 }
 
-/** The rows a delete removes: an episode item that names its episode only its own row; otherwise every row. */
+/**
+ * The rows a delete removes: an episode item that names its episode only its own rows (two, when two members of a
+ * shared database scanned its folder at once — DESIGN §6.6); otherwise every row.
+ */
 function rowsToRemove(item: SyncItem, rows: LibraryRow[]): LibraryRow[] {
   if (item.kind === 'episode' && item.season !== null && item.episode !== null) {
-    const own = pickItemRow(item, rows);
-    return own ? [own] : [];
+    return rows.filter((r) => r.season === item.season && r.episode === item.episode);
   }
   return rows;
 }

@@ -119,6 +119,71 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
     expect((await q.claim('w', { lanes: [lane], leaseMs: 10_000 }))?.id).toBe(followUp.id);
   });
 
+  describe('a run that must wait again while a follow-up for its item waits behind it', () => {
+    const paths = z.object({ paths: z.array(z.string()) });
+    const mergingQueue = () =>
+      new JobQueue(t.store, {
+        kinds: {
+          tagged: {
+            payload: paths,
+            merge: (waiting, incoming) => ({
+              paths: [
+                ...(waiting as z.infer<typeof paths>).paths,
+                ...(incoming as z.infer<typeof paths>).paths,
+              ],
+            }),
+          },
+        },
+      });
+    /** A running job of a fresh (lane, item) with a follow-up queued behind it. */
+    const runningWithFollowUp = async (q: JobQueue, leaseMs = 10_000) => {
+      const [lane, itemId] = [await newLane(), await newItem()];
+      const run = await q.enqueue({ lane, itemId, kind: 'tagged', payload: { paths: ['/old'] } });
+      await q.claim('w', { lanes: [lane], leaseMs });
+      const followUp = await q.enqueue({ lane, itemId, kind: 'tagged', payload: { paths: ['/new'] } });
+      expect(followUp.coalesced).toBe(false);
+      return { lane, run, followUp };
+    };
+    const expectHandedOver = async (q: JobQueue, runId: number, followUpId: number, lane: number) => {
+      const ended = await q.getJob(runId);
+      expect(ended.state).toBe('cancelled');
+      expect(ended.lastError).toContain(`handed over to job ${followUpId}`);
+      expect((await q.getJob(followUpId)).payload).toEqual({ paths: ['/old', '/new'] });
+      expect((await q.claim('w2', { lanes: [lane], leaseMs: 10_000 }))?.id).toBe(followUpId);
+    };
+
+    it('hands over to the follow-up on a transient failure, its payload merged, and the lane goes on', async () => {
+      const q = mergingQueue();
+      const { lane, run, followUp } = await runningWithFollowUp(q);
+      const ended = await q.fail(run.id, 'w', new TransientError('Kodi unreachable'));
+      expect(ended?.state).toBe('cancelled');
+      await expectHandedOver(q, run.id, followUp.id, lane);
+    });
+
+    it('hands over to the follow-up when busy', async () => {
+      const q = mergingQueue();
+      const { lane, run, followUp } = await runningWithFollowUp(q);
+      await q.fail(run.id, 'w', new BusyError('someone is watching', ['player-stopped']));
+      await expectHandedOver(q, run.id, followUp.id, lane);
+    });
+
+    it('hands over to the follow-up when its lease expired, carrying the crash count', async () => {
+      const q = mergingQueue();
+      const { lane, run, followUp } = await runningWithFollowUp(q, 30);
+      await sleep(50);
+      expect(await q.reap()).toBeGreaterThanOrEqual(1);
+      await expectHandedOver(q, run.id, followUp.id, lane);
+      expect((await q.getJob(followUp.id)).crashes).toBe(1);
+    });
+
+    it('hands over to the follow-up when its worker releases it', async () => {
+      const q = mergingQueue();
+      const { lane, run, followUp } = await runningWithFollowUp(q);
+      await q.release(run.id, 'w');
+      await expectHandedOver(q, run.id, followUp.id, lane);
+    });
+  });
+
   it('a new event makes a job waiting out a transient backoff due now', async () => {
     const q = queue();
     const lane = await newLane();

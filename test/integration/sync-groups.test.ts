@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listItems } from '../../src/store/index.js';
 import type { SyncEvidence } from '../../src/sync/types.js';
@@ -118,6 +119,37 @@ describe('sync across groups and members', () => {
     expect(deleted.map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
     expect(deleted.some((j) => (j.result as SyncEvidence).removedShowId !== undefined)).toBe(true);
     expect(k.sim.tvshows()).toEqual([]);
+  });
+
+  it('deletes every row of an episode that Kodi holds twice (two members once scanned its folder at once)', async () => {
+    const k = await kodi();
+    const rig = await rigFor(k.moviesRoot, k.tvRoot, [{ name: 'Den', members: [k.endpoint] }]);
+    const e1 = await k.writeEpisode({ show: 'Twice Scanned', season: 1, episode: 1 });
+    const e2 = await k.writeEpisode({ show: 'Twice Scanned', season: 1, episode: 2 });
+    const publish = await rig.submit([
+      { action: 'publish', kind: 'episode', path: e1.file, season: 1, episode: 1 },
+      { action: 'publish', kind: 'episode', path: e2.file, season: 1, episode: 2 },
+    ]);
+    expect((await rig.waitForBatch(publish.batchId)).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+    const {
+      episodeid: _id,
+      playcount: _p,
+      lastplayed: _l,
+      userrating: _r,
+      ...row
+    } = must(
+      k.sim.episodes().find((e) => e.file === e1.file),
+      'E01 in Kodi',
+    );
+    k.sim.library.addEpisode(row, '2024-01-01 00:00:00');
+    expect(k.sim.episodes().filter((e) => e.file === e1.file)).toHaveLength(2);
+    await unlink(e1.file);
+    const del = await rig.submit([
+      { action: 'delete', kind: 'episode', path: e1.file, season: 1, episode: 1 },
+    ]);
+    const [job] = await rig.waitForBatch(del.batchId);
+    expect(job?.state, job?.lastError ?? '').toBe('succeeded');
+    expect(k.sim.episodes().map((e) => e.file)).toEqual([e2.file]);
   });
 
   it('ends FAILED with what to check when the scan adds nothing', async () => {
