@@ -11,9 +11,9 @@
  * lane (their snapshots differ) are stopped by the unique index jobs(lane) WHERE state='running' — the loser
  * gets a unique violation and simply tries again, now seeing the lane busy.
  */
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Store } from '../store/open.js';
-import type { JobsTable } from '../store/schema.js';
+import type { Database, JobsTable } from '../store/schema.js';
 import { isUniqueViolation, writeTransaction, type Tx } from '../store/transaction.js';
 import type { JobKinds } from './enqueue.js';
 import { handOver, waitingFollowUp } from './handover.js';
@@ -121,18 +121,35 @@ export function poisonMessage(crashes: number, now: number): string {
  * `maxCrashes` it goes back to the queue — or hands over to the follow-up waiting for its item (handover.ts) —, at
  * the limit it fails (a poison job). Returns the rows as written (a handed-over job as requeued, ended cancelled).
  */
+/** The lease owners of the running jobs (worker-id.ts decides which of them are gone). */
+export async function runningOwners(store: Store): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('jobs')
+    .select('lease_owner')
+    .distinct()
+    .where('state', '=', 'running')
+    .where('lease_owner', 'is not', null)
+    .execute();
+  return rows.flatMap((row) => (row.lease_owner === null ? [] : [row.lease_owner]));
+}
+
 export async function reapExpired(
   store: Store,
   maxCrashes: number,
   kinds: JobKinds,
   now = Date.now(),
+  goneOwners: readonly string[] = [],
 ): Promise<{ requeued: Selectable<JobsTable>[]; failed: Selectable<JobsTable>[] }> {
+  const lost = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    goneOwners.length === 0
+      ? eb('lease_expires_at', '<', now)
+      : eb.or([eb('lease_expires_at', '<', now), eb('lease_owner', 'in', goneOwners)]);
   return writeTransaction(store.db, store.dialect, async (tx) => {
     const expired = await tx
       .selectFrom('jobs')
       .selectAll()
       .where('state', '=', 'running')
-      .where('lease_expires_at', '<', now)
+      .where(lost)
       .execute();
     const requeued: Selectable<JobsTable>[] = [];
     const failed: Selectable<JobsTable>[] = [];
@@ -164,7 +181,7 @@ export async function reapExpired(
             })
             .where('id', '=', job.id)
             .where('state', '=', 'running')
-            .where('lease_expires_at', '<', now)
+            .where(lost)
             .returningAll()
             .executeTakeFirst();
       if (!row) continue;
@@ -175,7 +192,7 @@ export async function reapExpired(
           job_id: row.id,
           at: now,
           call: 'worker lost',
-          answer: `crash ${crashes}: the lease expired while the job ran (worker crashed, killed or hung)${poisoned ? '; failed' : followUp ? `; handed over to job ${followUp.id}` : '; queued again'}`,
+          answer: `crash ${crashes}: ${(job.lease_expires_at ?? 0) < now ? 'the lease expired while the job ran (worker crashed, killed or hung)' : 'its worker process is gone (killed or crashed)'}${poisoned ? '; failed' : followUp ? `; handed over to job ${followUp.id}` : '; queued again'}`,
           duration_ms: 0,
         })
         .execute();

@@ -22,7 +22,7 @@ import {
   type RetentionPolicy,
 } from './admin.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { claimJobs, reapExpired } from './claim.js';
+import { claimJobs, reapExpired, runningOwners } from './claim.js';
 import {
   checkInput,
   checkReferences,
@@ -34,6 +34,7 @@ import {
   type PayloadSchema,
 } from './enqueue.js';
 import { QueueEvents } from './events.js';
+import { ownerProcessGone } from './worker-id.js';
 import { addJobSteps, failJob, heartbeatJob, releaseJob, succeedJob, type StepInput } from './outcome.js';
 import {
   toJob,
@@ -276,15 +277,21 @@ export class JobQueue {
   }
 
   /**
-   * Running jobs whose lease expired go back to the queue (or hand over to the follow-up of their item) — or, when
+   * Running jobs whose lease expired — or, on SQLite, whose worker process is gone (worker-id.ts) — go back to the queue (or hand over to the follow-up of their item) — or, when
    * their worker stopped without finishing them `maxCrashes` times, fail (a poison job). Each crash is recorded as a
    * step of the job (claim.ts).
    */
   async reap(): Promise<number> {
+    const goneOwners =
+      this.store.dialect === 'sqlite'
+        ? (await runningOwners(this.store)).filter((owner) => ownerProcessGone(owner))
+        : [];
     const { requeued, failed } = await reapExpired(
       this.store,
       this.options.maxCrashes ?? DEFAULT_MAX_CRASHES,
       this.kinds,
+      Date.now(),
+      goneOwners,
     );
     for (const row of [...requeued, ...failed]) {
       const poisoned = row.state === 'failed';

@@ -11,14 +11,13 @@
  * again on the next tick, an outcome is written again with backoff, and a lease whose heartbeats could not
  * reach the database for a whole lease period is taken as lost (another worker may have reaped it).
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isTransientDatabaseError } from '../store/errors.js';
 import { errorMessage, PermanentError, TransientError } from '../util/errors.js';
 import type { JobQueue } from './queue.js';
 import type { StepInput } from './outcome.js';
 import type { Job, QueueChange } from './types.js';
+import { newWorkerId } from './worker-id.js';
 
 /** The abort reason when the job's lease was lost: another worker may already run it. */
 export class LeaseLostError extends TransientError {}
@@ -100,7 +99,7 @@ export class Worker {
     private readonly handler: JobHandler,
     private readonly options: WorkerOptions = {},
   ) {
-    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.workerId = options.workerId ?? newWorkerId();
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.leaseMs = options.leaseMs ?? 60_000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.leaseMs / 3));

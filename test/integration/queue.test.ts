@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { JobQueue, LeaseLostError, Worker, type Job, type QueueChange } from '../../src/queue/index.js';
 import { createItem, createPlayerGroup } from '../../src/store/index.js';
+import { newWorkerId } from '../../src/queue/worker-id.js';
 import { StepRecorder } from '../../src/sync/steps.js';
 import {
   BusyError,
@@ -582,6 +585,30 @@ describe.each(DATABASE_KINDS)('job queue on %s', (kind) => {
       release();
       await worker.stop();
     }
+  });
+
+  it('returns at once a job whose worker process on this machine is gone (SQLite), never one of a live process', async () => {
+    const q = queue();
+    const [deadLane, liveLane] = [await newLane(), await newLane()];
+    const orphan = await q.enqueue({ lane: deadLane, kind: 'sync', payload: { path: '/orphan' } });
+    const alive = await q.enqueue({ lane: liveLane, kind: 'sync', payload: { path: '/alive' } });
+    const exited = spawnSync(process.execPath, ['-e', 'process.pid']);
+    const deadWorker = `${hostname()}:${String(exited.pid)}:0123abcd`;
+    await q.claim(deadWorker, { lanes: [deadLane], leaseMs: 3_600_000 });
+    await q.claim(newWorkerId(), { lanes: [liveLane], leaseMs: 3_600_000 });
+
+    const reaped = await q.reap();
+    if (kind === 'sqlite') {
+      expect(reaped).toBe(1);
+      const returned = await q.getJob(orphan.id);
+      expect(returned).toMatchObject({ state: 'queued', crashes: 1 });
+      expect(returned.steps.map((step) => step.answer).join(' ')).toMatch(/worker process is gone/);
+    } else {
+      // Other machines may share the host name on PostgreSQL: only the lease's expiry counts there.
+      expect(reaped).toBe(0);
+      expect((await q.getJob(orphan.id)).state).toBe('running');
+    }
+    expect((await q.getJob(alive.id)).state).toBe('running');
   });
 
   it('returns a job whose lease expired, and drops the outcome of the worker that lost it', async () => {
