@@ -30,26 +30,27 @@ function frozenKodiFacts(kodi: RealKodi): string {
   return `kodi.bin pid ${String(kodi.pid)} state ${state} (T = stopped); listening on the port: ${listener}`;
 }
 
-// SIGPIPE ignored, as under systemd. With SIGPIPE at its default the same run passed once here and once saw the
-// ping answered after SIGSTOP (the stop did not reach kodi.bin?): not understood yet, so not asserted.
+// SIGPIPE ignored, as under systemd. The SIGPIPE-default variant once saw the Ping answered after SIGSTOP: most
+// likely the orphaned-group SIGCONT described below (a SIGSTOP of the pid alone, then); not re-tried yet.
 describe.skipIf(!realKodiAvailable()).each(['ignore'] as const)(
   'a frozen Kodi (real Kodi, SIGSTOP, SIGPIPE %s)',
   (sigpipe) => {
     let kodi: RealKodi | undefined;
     afterAll(async () => {
-      if (kodi) process.kill(kodi.pid, 'SIGCONT');
+      if (kodi) process.kill(-kodi.pid, 'SIGCONT');
       await kodi?.stop();
     });
 
     it(
       'is noticed within 30 s, the call in flight fails as transient, and the client reconnects after SIGCONT',
-      // Two CI runs (2026-12-01 and 12-02) saw the Ping answered right after SIGSTOP, as if another process served
-      // the port: the failure message now says Kodi's process state and who listens there; one retry meanwhile.
+      // The whole process group is stopped: kodi.bin leads its own (setsid), an orphaned one, and when a child of
+      // Kodi exits while Kodi is stopped the kernel sends the group SIGHUP + SIGCONT (POSIX orphaned process
+      // groups) — a CI run saw kodi.bin running again right after a SIGSTOP of its pid alone.
       { timeout: 120_000, retry: 1 },
       async () => {
         if (kodi) {
           // A retry: the first try's Kodi may still be frozen.
-          process.kill(kodi.pid, 'SIGCONT');
+          process.kill(-kodi.pid, 'SIGCONT');
           await kodi.stop();
         }
         kodi = await startRealKodi({ sigpipe });
@@ -61,7 +62,7 @@ describe.skipIf(!realKodiAvailable()).each(['ignore'] as const)(
           client.onConnectionChange((up) => {
             if (!up) downAt.push(Date.now());
           });
-          process.kill(kodi.pid, 'SIGSTOP');
+          process.kill(-kodi.pid, 'SIGSTOP');
           const frozenAt = Date.now();
           const error = await client.call('JSONRPC.Ping', undefined, { via: 'ws' }).then(
             () => undefined,
@@ -71,7 +72,7 @@ describe.skipIf(!realKodiAvailable()).each(['ignore'] as const)(
           expect((error as Error).message).toMatch(/stopped answering/);
           expect(downAt[0]).toBeDefined();
           expect((downAt[0] ?? Infinity) - frozenAt).toBeLessThan(30_000);
-          process.kill(kodi.pid, 'SIGCONT');
+          process.kill(-kodi.pid, 'SIGCONT');
           expect(await client.waitForWebSocket(45_000)).toBe(true);
           expect(await client.ping()).toBe('pong');
         } finally {
